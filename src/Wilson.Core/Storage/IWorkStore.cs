@@ -1,0 +1,75 @@
+using Wilson.Core.Events;
+using Wilson.Core.Items;
+using Wilson.Core.Projects;
+using Wilson.Core.Workflow;
+
+namespace Wilson.Core.Storage;
+
+/// <summary>
+/// The durable store of projects, items and events. Every write that changes an item appends its
+/// event in the same transaction. Expected refusals (invalid transition, stale version, lost lease,
+/// bad input) come back as <see cref="ItemWriteResult"/>; exceptions mean the database failed.
+/// </summary>
+public interface IWorkStore : IAsyncDisposable
+{
+    /// <summary>Creates the project, or returns it unchanged if one of that name exists.</summary>
+    Task<Project> RegisterProjectAsync(ProjectRegistration registration, Actor actor, CancellationToken cancellationToken);
+
+    Task<Project?> FindProjectAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Pauses or resumes claiming for a whole project.</summary>
+    Task<Project> SetProjectPausedAsync(long projectId, bool paused, string reason, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Adds one item with the next key (T-n); Ready at once if it meets the Definition of Ready.</summary>
+    Task<ItemWriteResult> AddItemAsync(long projectId, NewWorkItem item, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Adds several items in one transaction: all are added, or none and the first error is returned.</summary>
+    Task<IReadOnlyList<ItemWriteResult>> AddItemsAsync(long projectId, IReadOnlyList<NewWorkItem> items, Actor actor, CancellationToken cancellationToken);
+
+    Task<WorkItem?> GetItemAsync(long projectId, string key, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WorkItem>> ListItemsAsync(long projectId, ItemQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Edits an item's content if it is still at <paramref name="expectedVersion"/>.</summary>
+    Task<ItemWriteResult> EditItemAsync(long projectId, string key, ItemEdit edit, long expectedVersion, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves an item through the state machine. With <paramref name="expectedVersion"/> the move is
+    /// refused if the item changed since the caller read it.
+    /// </summary>
+    Task<ItemWriteResult> TransitionAsync(
+        long projectId, string key, TransitionTarget target, string reason, Actor actor, long? expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically takes the most urgent runnable item (Ready, dependencies Done, project not paused;
+    /// by priority then age), sets it Running with a lease for the owner. Null when nothing is runnable.
+    /// </summary>
+    Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease if <paramref name="owner"/> still holds it; false if it was lost.</summary>
+    Task<bool> RenewLeaseAsync(long itemId, string owner, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Ends a claimed run with a transition, only if <paramref name="owner"/> still holds the lease.</summary>
+    Task<ItemWriteResult> CompleteAsync(long itemId, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns Running items whose lease has expired to Ready, counting the attempt; an item that has
+    /// used <paramref name="maxAttempts"/> goes to Failed (the dead letter).
+    /// </summary>
+    Task<SweepResult> SweepExpiredLeasesAsync(int maxAttempts, CancellationToken cancellationToken);
+
+    /// <summary>Returns a Failed item to Ready at its stage with its attempts reset.</summary>
+    Task<ItemWriteResult> RequeueAsync(long projectId, string key, string reason, Actor actor, CancellationToken cancellationToken);
+
+    Task<StatusSummary> GetStatusAsync(long projectId, CancellationToken cancellationToken);
+
+    Task<WorkEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The events matching <paramref name="query"/>, then each new one as it is appended, until cancelled.
+    /// Waits without polling: woken in process by appends, and across processes where the database can tell.
+    /// </summary>
+    IAsyncEnumerable<WorkEvent> WatchEventsAsync(EventQuery query, CancellationToken cancellationToken);
+}
