@@ -19,8 +19,16 @@ public static class DurationText
                 && double.TryParse(trimmed[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
                 && number >= 0)
             {
-                value = make(number);
-                return true;
+                try
+                {
+                    value = make(number);
+                    return true;
+                }
+                catch (OverflowException)
+                {
+                    // Longer than TimeSpan can hold (e.g. 99999999999h): not a duration, and a Try method does not throw.
+                    return false;
+                }
             }
         }
 

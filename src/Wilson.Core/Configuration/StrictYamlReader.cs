@@ -41,7 +41,12 @@ public sealed class StrictYamlReader(string file)
     {
         foreach (var (keyNode, _) in map.Children)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
+            if (keyNode is not YamlScalarNode scalar)
+            {
+                throw Error(keyNode, path.Length == 0 ? "(document)" : path, "expected a plain name as key, not a list or mapping");
+            }
+
+            var key = scalar.Value ?? "";
             if (!known.Contains(key))
             {
                 throw Error(keyNode, Join(path, key), $"unknown key{Suggestions.DidYouMean(key, known)}; known keys: {string.Join(", ", known)}");

@@ -8,8 +8,7 @@ public static class EventTypes
     public const string ProjectResumed = "project.resumed";
     public const string ItemCreated = "item.created";
     public const string ItemEdited = "item.edited";
+
+    /// <summary>Any change of stage or status: claims, completions, expired leases, requeues, manual moves.</summary>
     public const string ItemTransitioned = "item.transitioned";
-    public const string ItemClaimed = "item.claimed";
-    public const string LeaseExpired = "item.lease_expired";
-    public const string ItemRequeued = "item.requeued";
 }

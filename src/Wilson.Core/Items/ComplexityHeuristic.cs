@@ -41,7 +41,7 @@ public static partial class ComplexityHeuristic
         return new TierAssessment(ComplexityTier.Standard, "no sign of trivial or complex work");
     }
 
-    [GeneratedRegex(@"\b(schemas?|migrations?|auth\w*|security|secure|permissions?|encrypt\w*|crypto\w*|passwords?|tokens?|concurren\w*|thread-safe|race conditions?|payments?|billing|infrastructure|deploy\w*|ci pipeline|kubernetes|terraform|database)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(schemas?|migrations?|auth|authn|authz|authenticat\w*|authori[sz]\w*|oauth\w*|login|security|secure|permissions?|encrypt\w*|crypto\w*|passwords?|tokens?|concurren\w*|thread-safe|race conditions?|payments?|billing|infrastructure|deploy\w*|ci pipeline|kubernetes|terraform|database)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ComplexWords();
 
     [GeneratedRegex(@"\b(docs?|documentation|readme|typos?|spelling|rename|comments?|formatting|whitespace|changelog|bump version|version bump)\b", RegexOptions.IgnoreCase)]

@@ -16,6 +16,7 @@ public static partial class WorkItemRules
     /// <summary>Formats the key of the item numbered <paramref name="number"/> in its project.</summary>
     public static string FormatKey(long number) => FormattableString.Invariant($"T-{number}");
 
-    [GeneratedRegex(@"^T-[1-9][0-9]*$")]
+    // \z, not $: $ also matches before a trailing newline, which would let "T-1\n" pass as a key.
+    [GeneratedRegex(@"^T-[1-9][0-9]*\z")]
     private static partial Regex KeyPattern();
 }

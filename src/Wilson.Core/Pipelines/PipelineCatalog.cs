@@ -20,7 +20,7 @@ public sealed class PipelineCatalog
     public static PipelineCatalog BuiltIn() => new(LoadBuiltIns());
 
     /// <summary>
-    /// The built-ins plus every <c>*.yaml</c> in <paramref name="directory"/> (if it exists).
+    /// The built-ins plus every <c>*.yaml</c> and <c>*.yml</c> in <paramref name="directory"/> (if it exists).
     /// Throws <see cref="ConfigFormatException"/> naming the file, line and key of the first bad file.
     /// </summary>
     public static PipelineCatalog Load(string? directory)
@@ -32,7 +32,8 @@ public sealed class PipelineCatalog
         }
 
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+        var files = Directory.EnumerateFiles(directory, "*.yaml").Concat(Directory.EnumerateFiles(directory, "*.yml"));
+        foreach (var file in files.Order(StringComparer.Ordinal))
         {
             var pipeline = PipelineParser.Parse(file, File.ReadAllText(file));
             if (seen.TryGetValue(pipeline.Name, out var other))

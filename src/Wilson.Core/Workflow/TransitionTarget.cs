@@ -24,18 +24,27 @@ public sealed record TransitionTarget
     public static TransitionTarget ToStage(string stage) => new(null, stage);
 
     /// <summary>
-    /// Reads what a person typed: a status name (case and dashes ignored, e.g. <c>awaiting-approval</c>)
-    /// or a stage of <paramref name="pipeline"/>. Returns null when it is neither.
+    /// Reads what a person typed: a stage of <paramref name="pipeline"/>, or a status name (case and
+    /// dashes ignored, e.g. <c>awaiting-approval</c>). A stage wins, so <c>done</c> means the final
+    /// stage (which lands the item Done) and a custom stage named like a status stays reachable.
+    /// Returns null when it is neither.
     /// </summary>
     public static TransitionTarget? Parse(string text, Pipeline pipeline)
     {
-        var normalized = text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
-        if (Enum.TryParse<WorkStatus>(normalized, ignoreCase: true, out var status) && !int.TryParse(normalized, out _))
+        if (pipeline.FindStage(text.Trim()) is { } stage)
         {
-            return ToStatus(status);
+            return ToStage(stage.Name);
         }
 
-        return pipeline.FindStage(text) is { } stage ? ToStage(stage.Name) : null;
+        var normalized = text.Trim().Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+
+        // Match names only: Enum.TryParse also reads numbers and comma lists ("ready,running" is Ready|Running = AwaitingApproval).
+        if (Enum.GetNames<WorkStatus>().FirstOrDefault(n => string.Equals(n, normalized, StringComparison.OrdinalIgnoreCase)) is { } name)
+        {
+            return ToStatus(Enum.Parse<WorkStatus>(name));
+        }
+
+        return null;
     }
 
     public override string ToString() => Status?.ToString() ?? $"stage {Stage}";

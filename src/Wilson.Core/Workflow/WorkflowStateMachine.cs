@@ -87,7 +87,9 @@ public sealed class WorkflowStateMachine(PipelineCatalog pipelines)
             .ToList();
         if (StageMovableFrom.Contains(item.Status))
         {
-            targets.AddRange(pipeline.Stages.Select(s => $"stage {s.Name}"));
+            targets.AddRange(pipeline.Stages
+                .Where(s => s != pipeline.FinalStage || (actor.Kind & PersonOrSystem) != 0)
+                .Select(s => $"stage {s.Name}"));
         }
 
         return targets;
@@ -145,6 +147,11 @@ public sealed class WorkflowStateMachine(PipelineCatalog pipelines)
         if (!StageMovableFrom.Contains(item.Status))
         {
             return Refuse(item, pipeline, $"stage {stage.Name}", actor, $"a {item.Status} item cannot change stage");
+        }
+
+        if (stage == pipeline.FinalStage && (actor.Kind & PersonOrSystem) == 0)
+        {
+            return Refuse(item, pipeline, $"stage {stage.Name}", actor, $"only {DescribeWho(PersonOrSystem)} may finish an item");
         }
 
         var status = pipeline.EntryStatus(stage);

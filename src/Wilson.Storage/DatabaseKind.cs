@@ -1,0 +1,8 @@
+namespace Wilson.Storage;
+
+/// <summary>The databases Wilson can keep its state in.</summary>
+public enum DatabaseKind
+{
+    Sqlite,
+    Postgres,
+}

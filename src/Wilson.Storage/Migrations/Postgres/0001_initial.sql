@@ -1,0 +1,65 @@
+-- Projects, work items and the event log. Times are Unix milliseconds (UTC).
+CREATE TABLE projects (
+    id                BIGSERIAL PRIMARY KEY,
+    name              TEXT    NOT NULL UNIQUE,
+    root_path         TEXT    NOT NULL,
+    default_branch    TEXT    NOT NULL,
+    default_pipeline  TEXT    NOT NULL,
+    paused            BOOLEAN NOT NULL DEFAULT FALSE,
+    next_item_number  BIGINT  NOT NULL DEFAULT 0,
+    created_at        BIGINT  NOT NULL
+);
+
+CREATE TABLE work_items (
+    id                  BIGSERIAL PRIMARY KEY,
+    project_id          BIGINT  NOT NULL REFERENCES projects(id),
+    key                 TEXT    NOT NULL,
+    title               TEXT    NOT NULL,
+    description         TEXT    NOT NULL,
+    acceptance_criteria TEXT    NOT NULL,  -- JSON array of strings
+    definition_of_done  TEXT    NOT NULL,  -- JSON array of strings
+    kind                TEXT    NOT NULL,
+    tier                TEXT    NOT NULL,
+    priority            INTEGER NOT NULL,
+    parent              TEXT,
+    dependencies        TEXT    NOT NULL,  -- JSON array of item keys
+    context             TEXT    NOT NULL,  -- JSON object
+    verification        TEXT    NOT NULL,  -- JSON array
+    checklist           TEXT    NOT NULL,  -- JSON array
+    pipeline            TEXT    NOT NULL,
+    stage               TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    paused_from         TEXT,
+    attempts            INTEGER NOT NULL DEFAULT 0,
+    lease_owner         TEXT,
+    lease_expires_at    BIGINT,
+    version             BIGINT  NOT NULL DEFAULT 1,
+    created_at          BIGINT  NOT NULL,
+    updated_at          BIGINT  NOT NULL,
+    UNIQUE (project_id, key)
+);
+
+CREATE INDEX ix_work_items_ready ON work_items (priority, id) WHERE status = 'Ready';
+CREATE INDEX ix_work_items_running ON work_items (lease_expires_at) WHERE status = 'Running';
+CREATE INDEX ix_work_items_project_status ON work_items (project_id, status);
+
+-- One row holds the last sequence number. Taking the next one locks the row until commit, so
+-- sequence numbers are gap-free and become visible in order (a BIGSERIAL would leave gaps on
+-- rollback and could commit out of order).
+CREATE TABLE event_head (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    last_seq BIGINT  NOT NULL
+);
+INSERT INTO event_head (id, last_seq) VALUES (1, 0);
+
+CREATE TABLE events (
+    seq         BIGINT  PRIMARY KEY,
+    project_id  BIGINT  NOT NULL,
+    item_key    TEXT,
+    type        TEXT    NOT NULL,
+    actor       TEXT    NOT NULL,
+    at          BIGINT  NOT NULL,
+    payload     TEXT    NOT NULL
+);
+
+CREATE INDEX ix_events_item ON events (project_id, item_key, seq);
