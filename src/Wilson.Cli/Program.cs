@@ -1,0 +1,3 @@
+using Wilson.Cli;
+
+return await WilsonCli.RunAsync(args, CliEnvironment.FromProcess());

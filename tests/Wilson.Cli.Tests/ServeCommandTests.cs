@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Time.Testing;
+using Wilson.Core.Pipelines;
+using Wilson.Core.Storage;
+using Wilson.Core.Workflow;
+using Wilson.Storage;
+
+namespace Wilson.Cli.Tests;
+
+public sealed class ServeCommandTests
+{
+    [Fact]
+    public async Task Serve_WorkerDiedHoldingAnItem_SweepsItBackToReadyAndShowsIt()
+    {
+        using var repository = await TempGitRepository.CreateInitialisedAsync();
+        var config = Path.Combine(repository.Path, ".wilson", "wilson.yaml");
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config)).Replace("duration: 5m", "duration: 4s", StringComparison.Ordinal));
+        Assert.Equal(0, (await Cli.RunAsync(repository.Path, "item", "add", "Held by a dead worker", "-c", "x")).ExitCode);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+        await using (var store = await WorkStoreFactory.OpenAsync(
+            DatabaseLocation.Sqlite(Path.Combine(repository.Path, ".wilson", "wilson.db")), new WorkflowStateMachine(PipelineCatalog.BuiltIn()), time, CancellationToken.None))
+        {
+            Assert.NotNull(await store.ClaimAsync(new ClaimRequest("worker-gone", TimeSpan.FromSeconds(4)), CancellationToken.None));
+        }
+
+        var stdout = new CapturedWriter();
+        var stderr = new CapturedWriter();
+        using var stop = new CancellationTokenSource(Cli.Timeout);
+        var environment = Cli.Environment(repository.Path, stdout, stderr) with { Time = time };
+        var serve = Task.Run(() => WilsonCli.RunAsync(["serve"], environment, stop.Token));
+        var banner = await stdout.WaitForAsync(text => text.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal), Cli.Timeout);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        var swept = await stdout.WaitForAsync(text => text.Contains("lease sweep: back to Ready after an expired lease: T-1", StringComparison.Ordinal), Cli.Timeout);
+        await stdout.WaitForAsync(text => text.Contains("lease of worker-gone expired (attempt 1 of 3)", StringComparison.Ordinal), Cli.Timeout);
+        await stop.CancelAsync();
+        var exitCode = await serve;
+
+        Assert.Contains("Expired leases are swept every 1s (lease 4s, 3 attempts before the dead letter)", banner, StringComparison.Ordinal);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Wilson stopped", stdout.Text, StringComparison.Ordinal);
+        Assert.Empty(stderr.Text);
+        var show = await Cli.RunAsync(repository.Path, "item", "show", "T-1", "--json");
+        Assert.Contains("\"status\":\"Ready\"", show.Stdout.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("T-1", swept, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_OutsideAProject_FailsWithTheInitHint()
+    {
+        using var directory = new Wilson.Testing.TempDirectory();
+
+        var run = await Cli.RunAsync(directory.Path, "serve");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["error: not a Wilson project (no .wilson/wilson.yaml here or above): run `wilson init`"], run.ErrorLines);
+    }
+}
