@@ -69,6 +69,7 @@ internal static class WilsonCli
         root.Add(EventsCommand.Create(environment, options));
         root.Add(PauseResumeCommands.CreatePause(environment, options));
         root.Add(PauseResumeCommands.CreateResume(environment, options));
+        root.Add(RetryCommand.Create(environment, options));
         root.Add(ServeCommand.Create(environment, options));
         return root;
     }
