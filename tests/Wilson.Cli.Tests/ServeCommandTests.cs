@@ -3,6 +3,7 @@ using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Storage;
+using Wilson.Testing;
 
 namespace Wilson.Cli.Tests;
 
@@ -47,7 +48,7 @@ public sealed class ServeCommandTests
     [Fact]
     public async Task Serve_OutsideAProject_FailsWithTheInitHint()
     {
-        using var directory = new Wilson.Testing.TempDirectory();
+        using var directory = new TempDirectory("wilson-cli");
 
         var run = await Cli.RunAsync(directory.Path, "serve");
 
