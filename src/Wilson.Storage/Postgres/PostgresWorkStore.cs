@@ -13,6 +13,7 @@ namespace Wilson.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresWorkStore : SqlWorkStore
 {
+    /// <summary>The NOTIFY channel; the migration's trigger <c>wilson_number_event</c> notifies on the same name.</summary>
     public const string Channel = "wilson_events";
 
     // Any constant will do; it only has to be the same in every Wilson process.
@@ -35,6 +36,11 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     // Npgsql sends the list as one array parameter.
     protected override string KeyInKeys => "key = ANY(@Keys)";
 
+    // Each dependency is looked up by (project_id, key), one index probe per dependency, so an item
+    // without any costs nothing: with a plain join the planner hash-joined the project's items for
+    // every candidate (a full scan per candidate once statistics exist). The LATERAL ... LIMIT 1
+    // keeps that shape whatever the statistics say. ix_work_items_ready_in_project (migration 2)
+    // lets a claim for one project read its first ready row instead of sorting all of them.
     protected override string ClaimSql => """
         UPDATE work_items w
         SET status = 'Running', lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt, version = w.version + 1, updated_at = @Now
@@ -43,8 +49,10 @@ internal sealed class PostgresWorkStore : SqlWorkStore
             WHERE c.status = 'Ready' AND NOT p.paused AND (@ProjectId::bigint IS NULL OR c.project_id = @ProjectId)
               AND NOT EXISTS (
                   SELECT 1 FROM jsonb_array_elements_text(c.dependencies::jsonb) d(key)
-                  JOIN work_items x ON x.project_id = c.project_id AND x.key = d.key
-                  WHERE x.status <> 'Done')
+                  CROSS JOIN LATERAL (
+                      SELECT 1 FROM work_items x
+                      WHERE x.project_id = c.project_id AND x.key = d.key AND x.status <> 'Done'
+                      LIMIT 1) unfinished)
             ORDER BY c.priority, c.id
             LIMIT 1
             FOR UPDATE OF c SKIP LOCKED) next
@@ -92,17 +100,15 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         return result;
     }
 
+    // The trigger events_number_at_commit numbers the event, and notifies listeners, at commit.
     protected override Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken) =>
         connection.QuerySingleValueAsync<long>(
-            $"""
-            WITH head AS (UPDATE event_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq),
-                 added AS (
-                     INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
-                     SELECT last_seq, @ProjectId, @ItemKey, @Type, @Actor, @At, @Payload FROM head
-                     RETURNING seq)
-            SELECT seq, pg_notify('{Channel}', seq::text) FROM added
-            """,
+            "INSERT INTO events (project_id, item_key, type, actor, at, payload) VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, @Payload) RETURNING id",
             row, transaction, cancellationToken);
+
+    protected override Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken) =>
+        ReadAsync(connection => connection.QuerySingleValueAsync<long>(
+            "SELECT seq FROM events WHERE id = @Id", new { Id = eventId }, null, cancellationToken), cancellationToken);
 
     protected override Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken) => _listener.StartAsync(cancellationToken);
 

@@ -60,8 +60,14 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     /// <summary>Runs <paramref name="write"/> in a transaction that holds the write lock, and commits it.</summary>
     protected abstract Task<T> RunInWriteTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken);
 
-    /// <summary>Inserts an event with the next gap-free sequence number and returns the number.</summary>
+    /// <summary>
+    /// Inserts an event that gets the next gap-free sequence number by the time its transaction
+    /// commits; returns the event's row id, for <see cref="SequenceOfAsync"/>.
+    /// </summary>
     protected abstract Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken);
+
+    /// <summary>The sequence number a committed event got.</summary>
+    protected abstract Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken);
 
     /// <summary>Starts whatever wakes this process when another process appends events.</summary>
     protected abstract Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken);
@@ -329,8 +335,13 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
                 paused);
         }, cancellationToken);
 
-    public Task<WorkEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) => AppendAsync(connection, transaction, newEvent, cancellationToken), cancellationToken);
+    public async Task<WorkEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken)
+    {
+        var row = NewEventRow(newEvent);
+        var id = await WriteAsync((connection, transaction) => InsertEventAsync(connection, transaction, row, cancellationToken), cancellationToken);
+        row.Seq = await SequenceOfAsync(id, cancellationToken);
+        return row.ToEvent();
+    }
 
     public Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<WorkEvent>>(async connection =>
@@ -387,22 +398,20 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         }
     }
 
-    private async Task<WorkEvent> AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent newEvent, CancellationToken cancellationToken)
-    {
-        var row = new EventRow
-        {
-            ProjectId = newEvent.ProjectId,
-            ItemKey = newEvent.ItemKey,
-            Type = newEvent.Type,
-            Actor = newEvent.Actor.ToString(),
-            At = Now,
-            Payload = newEvent.PayloadJson,
-        };
-        row.Seq = await InsertEventAsync(connection, transaction, row, cancellationToken);
-        return row.ToEvent();
-    }
+    private Task<long> AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent newEvent, CancellationToken cancellationToken) =>
+        InsertEventAsync(connection, transaction, NewEventRow(newEvent), cancellationToken);
 
-    private Task<WorkEvent> AppendTransitionAsync(DbConnection connection, DbTransaction transaction, long projectId, Transition transition, object? details, CancellationToken cancellationToken) =>
+    private EventRow NewEventRow(NewEvent newEvent) => new()
+    {
+        ProjectId = newEvent.ProjectId,
+        ItemKey = newEvent.ItemKey,
+        Type = newEvent.Type,
+        Actor = newEvent.Actor.ToString(),
+        At = Now,
+        Payload = newEvent.PayloadJson,
+    };
+
+    private Task<long> AppendTransitionAsync(DbConnection connection, DbTransaction transaction, long projectId, Transition transition, object? details, CancellationToken cancellationToken) =>
         AppendAsync(connection, transaction, new NewEvent(projectId, transition.Key, EventTypes.ItemTransitioned, transition.Actor, StoreJson.Write(new
         {
             from = new { stage = transition.FromStage, status = transition.FromStatus },

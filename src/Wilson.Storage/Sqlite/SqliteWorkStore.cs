@@ -8,21 +8,23 @@ using Wilson.Storage.Sql;
 namespace Wilson.Storage.Sqlite;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode. Writes go through one connection behind an
-/// in-process gate, so threads queue in order instead of racing for SQLite's lock (whose busy
-/// handler sleeps and polls); other processes wait on the busy timeout. Reads use pooled connections.
+/// The embedded store: one SQLite file in WAL mode. Writes go through one connection fed by an
+/// in-process queue (<see cref="SqliteWriteQueue"/>), so threads queue in order instead of racing for
+/// SQLite's lock (whose busy handler sleeps and polls), and writes queued together share a commit;
+/// other processes wait on the busy timeout. Reads use pooled connections.
 /// </summary>
 internal sealed class SqliteWorkStore : SqlWorkStore
 {
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteWriteQueue _writes;
     private readonly SqliteChangeWatcher _changes;
 
     private SqliteWorkStore(string path, SqliteConnection writer, string connectionString, WorkflowStateMachine stateMachine, TimeProvider time)
         : base(stateMachine, time)
     {
         _writer = writer;
+        _writes = new SqliteWriteQueue(writer);
         _connectionString = connectionString;
         _changes = new SqliteChangeWatcher(path, Signal);
     }
@@ -34,6 +36,8 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     // Dapper expands the list into (@Keys1, @Keys2, ...).
     protected override string KeyInKeys => "key IN @Keys";
 
+    // CROSS JOIN makes SQLite walk the item's own dependencies and look each up by (project_id, key);
+    // with a plain JOIN and no statistics it scanned every item of the project for every candidate.
     protected override string ClaimSql => """
         UPDATE work_items
         SET status = 'Running', lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt, version = version + 1, updated_at = @Now
@@ -42,7 +46,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
             WHERE w.status = 'Ready' AND p.paused = 0 AND (@ProjectId IS NULL OR w.project_id = @ProjectId)
               AND NOT EXISTS (
                   SELECT 1 FROM json_each(w.dependencies) d
-                  JOIN work_items x ON x.project_id = w.project_id AND x.key = d.value
+                  CROSS JOIN work_items x ON x.project_id = w.project_id AND x.key = d.value
                   WHERE x.status <> 'Done')
             ORDER BY w.priority, w.id
             LIMIT 1)
@@ -64,6 +68,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
             DefaultTimeout = 30,
         }.ToString();
         var writer = new SqliteConnection(connectionString);
+        SqliteWorkStore? store = null;
         try
         {
             await writer.OpenAsync(cancellationToken);
@@ -71,7 +76,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
             await writer.ExecuteAsync(
                 $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
                 null, null, cancellationToken);
-            var store = new SqliteWorkStore(path, writer, connectionString, stateMachine, time);
+            store = new SqliteWorkStore(path, writer, connectionString, stateMachine, time);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             await store.RunInWriteTransactionAsync(
                 (connection, transaction) => MigrationRunner.ApplyAsync(connection, transaction, DatabaseKind.Sqlite, now, cancellationToken),
@@ -80,7 +85,15 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         }
         catch
         {
-            await writer.DisposeAsync();
+            if (store is not null)
+            {
+                await store.DisposeAsync();
+            }
+            else
+            {
+                await writer.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -92,27 +105,16 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         return await read(connection);
     }
 
-    protected override async Task<T> RunInWriteTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            // BEGIN IMMEDIATE: take the write lock up front, so a read-then-write never fails half way.
-            await using var transaction = _writer.BeginTransaction(deferred: false);
-            var result = await write(_writer, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    protected override Task<T> RunInWriteTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        _writes.RunAsync(write, cancellationToken);
 
     protected override Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken) =>
         connection.QuerySingleValueAsync<long>(
             "INSERT INTO events (project_id, item_key, type, actor, at, payload) VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, @Payload) RETURNING seq",
             row, transaction, cancellationToken);
+
+    // The rowid is the sequence number: with one writer it is gap-free and in commit order.
+    protected override Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken) => Task.FromResult(eventId);
 
     protected override Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken)
     {
@@ -123,16 +125,8 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     public override async ValueTask DisposeAsync()
     {
         _changes.Dispose();
-        await _writeGate.WaitAsync();
-        try
-        {
-            await _writer.DisposeAsync();
-        }
-        finally
-        {
-            _writeGate.Release();
-            _writeGate.Dispose();
-        }
+        await _writes.DisposeAsync();
+        await _writer.DisposeAsync();
 
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }

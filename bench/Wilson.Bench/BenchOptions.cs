@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace Wilson.Bench;
+
+/// <summary>The command line: how many items, workers and events, and which databases.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage =
+        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--only sqlite|postgres]";
+
+    public int Items { get; init; } = 10_000;
+
+    public int Workers { get; init; } = 8;
+
+    public int BatchSize { get; init; } = 100;
+
+    public int Events { get; init; } = 2_000;
+
+    /// <summary>"sqlite", "postgres" or null for both.</summary>
+    public string? Only { get; init; }
+
+    public bool RunsSqlite => Only is null or "sqlite";
+
+    public bool RunsPostgres => Only is null or "postgres";
+
+    /// <summary>The options, or null with <paramref name="error"/> set when the command line is wrong.</summary>
+    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var options = new BenchOptions();
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Count)
+            {
+                error = $"{name}: needs a value";
+                return null;
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--only" when value is "sqlite" or "postgres":
+                    options = options with { Only = value };
+                    break;
+                case "--only":
+                    error = $"--only: '{value}' is neither sqlite nor postgres";
+                    return null;
+                case "--items" or "--workers" or "--batch" or "--events":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
+                    {
+                        error = $"{name}: '{value}' is not a positive whole number";
+                        return null;
+                    }
+
+                    options = name switch
+                    {
+                        "--items" => options with { Items = number },
+                        "--workers" => options with { Workers = number },
+                        "--batch" => options with { BatchSize = number },
+                        _ => options with { Events = number },
+                    };
+                    break;
+                default:
+                    error = $"unknown option '{name}'";
+                    return null;
+            }
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Wilson.Storage.Sqlite;
+
+/// <summary>
+/// The one writer of a SQLite store. Writes queue in order and run one after another on the writer
+/// connection; those that queued while a commit was in progress share the next transaction (group
+/// commit), each inside its own savepoint, so one that fails is undone alone. A write's task
+/// completes only once its transaction has committed.
+/// </summary>
+/// <remarks>
+/// SQLite commits one transaction at a time, and a commit costs the same whether it carries one
+/// write or many: the WAL frames of the pages it changed (and at synchronous=FULL an fsync). With
+/// several workers, sharing commits is what keeps the writer from being bound by them.
+/// </remarks>
+internal sealed class SqliteWriteQueue : IAsyncDisposable
+{
+    // Bounds how long the first write of a transaction waits for the others to run before it commits.
+    private const int MaxWritesPerTransaction = 32;
+    private const string Savepoint = "wilson_write";
+
+    private readonly SqliteConnection _writer;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public SqliteWriteQueue(SqliteConnection writer)
+    {
+        _writer = writer;
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    /// <summary>Runs <paramref name="write"/> in a write transaction and returns its result once committed.</summary>
+    public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    {
+        var pending = new PendingWrite<T>(write, cancellationToken);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(SqliteWriteQueue), "the store is closed");
+        }
+
+        return pending.Task;
+    }
+
+    /// <summary>Lets the queued writes finish, then stops; the caller disposes the connection afterwards.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxWritesPerTransaction);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxWritesPerTransaction && _queue.Reader.TryRead(out var pending))
+            {
+                if (pending.TryStart())
+                {
+                    batch.Add(pending);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await RunInOneTransactionAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task RunInOneTransactionAsync(List<PendingWrite> batch)
+    {
+        var applied = new List<PendingWrite>(batch.Count);
+        try
+        {
+            // BEGIN IMMEDIATE: take the write lock up front, so a read-then-write never fails half way.
+            using var transaction = _writer.BeginTransaction(deferred: false);
+            if (batch.Count == 1)
+            {
+                await batch[0].RunAsync(_writer, transaction);
+                applied.Add(batch[0]);
+            }
+            else
+            {
+                foreach (var pending in batch)
+                {
+                    await RunInSavepointAsync(pending, transaction, applied);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (Exception ex)
+        {
+            // Nothing of this transaction was committed: every write still waiting learns why.
+            foreach (var pending in batch)
+            {
+                pending.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var pending in applied)
+        {
+            pending.Complete();
+        }
+    }
+
+    private async Task RunInSavepointAsync(PendingWrite pending, SqliteTransaction transaction, List<PendingWrite> applied)
+    {
+        transaction.Save(Savepoint);
+        try
+        {
+            await pending.RunAsync(_writer, transaction);
+        }
+        catch (Exception ex) when (InTransaction())
+        {
+            // A failed statement leaves the transaction open: undo this write alone, keep the others.
+            transaction.Rollback(Savepoint);
+            transaction.Release(Savepoint);
+            pending.Fail(ex);
+            return;
+        }
+
+        transaction.Release(Savepoint);
+        applied.Add(pending);
+    }
+
+    // Some errors (I/O, a full disk) make SQLite roll the whole transaction back on its own.
+    private bool InTransaction() => raw.sqlite3_get_autocommit(_writer.Handle) == 0;
+
+    private abstract class PendingWrite
+    {
+        private const int Queued = 0;
+        private const int Started = 1;
+        private const int Cancelled = 2;
+
+        private int _state = Queued;
+
+        /// <summary>False if the caller cancelled while the write was queued: it never runs.</summary>
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+
+        public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        /// <summary>Hands the caller the result of a committed write.</summary>
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+
+        protected bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
+    }
+
+    private sealed class PendingWrite<T> : PendingWrite
+    {
+        private readonly Func<DbConnection, DbTransaction, Task<T>> _write;
+        private readonly CancellationToken _cancellationToken;
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenRegistration _cancellation;
+        private T _result = default!;
+
+        public PendingWrite(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+        {
+            _write = write;
+            _cancellationToken = cancellationToken;
+            // Only a write still in the queue is cancelled; once it runs, the token reaches its statements.
+            _cancellation = cancellationToken.Register(() =>
+            {
+                if (TryCancel())
+                {
+                    _done.TrySetCanceled(cancellationToken);
+                }
+            });
+        }
+
+        public Task<T> Task => _done.Task;
+
+        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            await _cancellation.DisposeAsync();
+            _result = await _write(connection, transaction);
+        }
+
+        public override void Complete() => _done.TrySetResult(_result);
+
+        public override void Fail(Exception exception)
+        {
+            if (exception is OperationCanceledException && _cancellationToken.IsCancellationRequested)
+            {
+                _done.TrySetCanceled(_cancellationToken);
+            }
+            else
+            {
+                _done.TrySetException(exception);
+            }
+        }
+    }
+}
