@@ -1,5 +1,10 @@
 using System.Data.Common;
+using System.Globalization;
 using Npgsql;
+using Wilson.Core.Events;
+using Wilson.Core.Items;
+using Wilson.Core.Pipelines;
+using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Storage.Migrations;
 using Wilson.Storage.Sql;
@@ -13,11 +18,17 @@ namespace Wilson.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresWorkStore : SqlWorkStore
 {
-    /// <summary>The NOTIFY channel; the migration's trigger <c>wilson_number_event</c> notifies on the same name.</summary>
+    /// <summary>The NOTIFY channel every event is announced on.</summary>
     public const string Channel = "wilson_events";
 
     // Any constant will do; it only has to be the same in every Wilson process.
     private const long MigrationLockId = 0x5749_4C53_4F4E;
+
+    // What the claim statement does to a row, for the state machine to approve once per claim.
+    private static readonly WorkItem ClaimProbe = new()
+    {
+        Id = 0, ProjectId = 0, Key = "T-1", Title = "claim", Pipeline = PipelineCatalog.DefaultPipeline, Stage = "plan", Status = WorkStatus.Ready,
+    };
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresEventListener _listener;
@@ -41,12 +52,10 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     // every candidate (a full scan per candidate once statistics exist). The LATERAL ... LIMIT 1
     // keeps that shape whatever the statistics say. ix_work_items_ready_in_project (migration 2)
     // lets a claim for one project read its first ready row instead of sorting all of them.
-    protected override string ClaimSql => """
-        UPDATE work_items w
-        SET status = 'Running', lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt, version = w.version + 1, updated_at = @Now
-        FROM (
+    protected override string ClaimSql(bool oneProject) => $"""
+        WITH next AS (
             SELECT c.id FROM work_items c JOIN projects p ON p.id = c.project_id
-            WHERE c.status = 'Ready' AND NOT p.paused AND (@ProjectId::bigint IS NULL OR c.project_id = @ProjectId)
+            WHERE c.status = 'Ready' AND NOT p.paused AND {(oneProject ? "c.project_id = @ProjectId" : "TRUE")}
               AND NOT EXISTS (
                   SELECT 1 FROM jsonb_array_elements_text(c.dependencies::jsonb) d(key)
                   CROSS JOIN LATERAL (
@@ -55,18 +64,103 @@ internal sealed class PostgresWorkStore : SqlWorkStore
                       LIMIT 1) unfinished)
             ORDER BY c.priority, c.id
             LIMIT 1
-            FOR UPDATE OF c SKIP LOCKED) next
-        WHERE w.id = next.id
-        RETURNING w.id, w.project_id, w.key, w.title, w.description, w.acceptance_criteria, w.definition_of_done, w.kind, w.tier,
-            w.priority, w.parent, w.dependencies, w.context, w.verification, w.checklist, w.pipeline, w.stage, w.status,
-            w.paused_from, w.attempts, w.lease_owner, w.lease_expires_at, w.version, w.created_at, w.updated_at
+            FOR UPDATE OF c SKIP LOCKED),
+        claimed AS (
+            UPDATE work_items w
+            SET status = 'Running', lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt, version = w.version + 1, updated_at = @Now
+            FROM next
+            WHERE w.id = next.id
+            RETURNING w.id, w.project_id, w.key, w.title, w.description, w.acceptance_criteria, w.definition_of_done, w.kind, w.tier,
+                w.priority, w.parent, w.dependencies, w.context, w.verification, w.checklist, w.pipeline, w.stage, w.status,
+                w.paused_from, w.attempts, w.lease_owner, w.lease_expires_at, w.version, w.created_at, w.updated_at),
+        head AS (UPDATE event_head SET last_seq = last_seq + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM claimed) RETURNING last_seq),
+        noted AS (
+            INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
+            SELECT head.last_seq, project_id, key, @EventType, @Actor, @Now,
+                json_build_object(
+                    'from', json_build_object('stage', stage, 'status', 'Ready'),
+                    'to', json_build_object('stage', stage, 'status', 'Running'),
+                    'reason', @Reason,
+                    'details', json_build_object('owner', @Owner, 'leaseExpiresAt', @LeaseExpiresAtText))::text
+            FROM claimed, head
+            RETURNING seq)
+        SELECT claimed.*, pg_notify('{Channel}', noted.seq::text) AS notified FROM claimed, noted
         """;
+
+    /// <summary>
+    /// One statement, one round trip, no explicit transaction: it takes the item, leases it and writes
+    /// the claim's event (the same shape the shared code writes for every transition).
+    /// </summary>
+    public override async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
+    {
+        var now = Time.GetUtcNow();
+        var leaseExpiresAt = now + request.LeaseDuration;
+        var reason = $"claimed by {request.Owner}";
+        var claim = StateMachine.TryTransition(ClaimProbe, TransitionTarget.ToStatus(WorkStatus.Running), reason, Actor.System);
+        if (!claim.Succeeded)
+        {
+            throw new InvalidOperationException($"the state machine no longer lets Wilson claim a Ready item: {claim.Error}");
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrNullAsync<WorkItemRow>(ClaimSql(request.ProjectId is not null), new
+        {
+            request.Owner,
+            LeaseExpiresAt = leaseExpiresAt.ToUnixTimeMilliseconds(),
+            Now = now.ToUnixTimeMilliseconds(),
+            request.ProjectId,
+            EventType = EventTypes.ItemTransitioned,
+            Actor = Actor.System.ToString(),
+            Reason = reason,
+            LeaseExpiresAtText = leaseExpiresAt.ToString("O", CultureInfo.InvariantCulture),
+        }, null, cancellationToken);
+        Signal.Pulse();
+        return row?.ToItem();
+    }
+
+    /// <summary>The item update and its event in one statement, one round trip, no explicit transaction.</summary>
+    protected override async Task<bool> WriteIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken)
+    {
+        var arguments = UpdateArguments(saved, expectedVersion);
+        arguments.AddDynamicParams(new
+        {
+            EventProjectId = newEvent.ProjectId,
+            EventItemKey = newEvent.ItemKey,
+            EventType = newEvent.Type,
+            EventActor = newEvent.Actor,
+            EventAt = newEvent.At,
+            EventPayload = newEvent.Payload,
+        });
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var written = await connection.QuerySingleOrNullAsync<long?>(
+            $"""
+            WITH updated AS ({UpdateItemSql} RETURNING id),
+                 {NextSequence("EXISTS (SELECT 1 FROM updated)")},
+                 added AS (
+                     INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
+                     SELECT last_seq, @EventProjectId, @EventItemKey, @EventType, @EventActor, @EventAt, @EventPayload FROM head
+                     RETURNING seq)
+            SELECT seq, pg_notify('{Channel}', seq::text) FROM added
+            """,
+            arguments, null, cancellationToken);
+        Signal.Pulse();
+        return written is not null;
+    }
 
     /// <summary>Connects and applies missing migrations (under an advisory lock, so concurrent starts are safe).</summary>
     public static async Task<PostgresWorkStore> OpenAsync(
         string connectionString, WorkflowStateMachine stateMachine, TimeProvider time, CancellationToken cancellationToken)
     {
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run over and over: prepared, they skip planning (over half a
+            // claim's server time). A connection string that sets its own value keeps it.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
+        var dataSource = builder.Build();
         try
         {
             var store = new PostgresWorkStore(dataSource, stateMachine, time);
@@ -100,15 +194,23 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         return result;
     }
 
-    // The trigger events_number_at_commit numbers the event, and notifies listeners, at commit.
     protected override Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken) =>
         connection.QuerySingleValueAsync<long>(
-            "INSERT INTO events (project_id, item_key, type, actor, at, payload) VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, @Payload) RETURNING id",
+            $"""
+            WITH {NextSequence("TRUE")},
+                 added AS (
+                     INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
+                     SELECT last_seq, @ProjectId, @ItemKey, @Type, @Actor, @At, @Payload FROM head
+                     RETURNING seq)
+            SELECT seq, pg_notify('{Channel}', seq::text) FROM added
+            """,
             row, transaction, cancellationToken);
 
-    protected override Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken) =>
-        ReadAsync(connection => connection.QuerySingleValueAsync<long>(
-            "SELECT seq FROM events WHERE id = @Id", new { Id = eventId }, null, cancellationToken), cancellationToken);
+    protected override Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken) => Task.FromResult(eventId);
+
+    /// <summary>A CTE <c>head</c> holding the next event number, taken only when <paramref name="condition"/> holds.</summary>
+    private static string NextSequence(string condition) =>
+        $"head AS (UPDATE event_head SET last_seq = last_seq + 1 WHERE id = 1 AND {condition} RETURNING last_seq)";
 
     protected override Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken) => _listener.StartAsync(cancellationToken);
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Dapper;
 using Wilson.Core.Events;
 using Wilson.Core.Items;
 using Wilson.Core.Plans;
@@ -16,7 +17,7 @@ namespace Wilson.Storage.Sql;
 /// </summary>
 internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProvider time) : IWorkStore
 {
-    private const string UpdateItemSql = """
+    protected const string UpdateItemSql = """
         UPDATE work_items SET
             title = @Title, description = @Description, acceptance_criteria = @AcceptanceCriteria,
             definition_of_done = @DefinitionOfDone, kind = @Kind, tier = @Tier, priority = @Priority, parent = @Parent,
@@ -48,9 +49,13 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
 
     /// <summary>
     /// One statement that takes the next runnable item and returns its row, given @Owner, @LeaseExpiresAt,
-    /// @Now and @ProjectId (null for any project).
+    /// @Now and, when <paramref name="oneProject"/>, @ProjectId. Two texts rather than
+    /// "@ProjectId IS NULL OR ...": a prepared statement keeps one plan, and that one must use the index.
     /// </summary>
-    protected abstract string ClaimSql { get; }
+    protected abstract string ClaimSql(bool oneProject);
+
+    /// <summary>The state machine every write consults.</summary>
+    protected WorkflowStateMachine StateMachine => stateMachine;
 
     /// <summary>A condition that <c>key</c> is one of the list parameter @Keys.</summary>
     protected abstract string KeyInKeys { get; }
@@ -207,12 +212,12 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
                 : await ApplyTransitionAsync(connection, transaction, item, target, reason, actor, null, cancellationToken);
         }, cancellationToken);
 
-    public Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
+    public virtual Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
             var now = Now;
             var row = await connection.QuerySingleOrNullAsync<WorkItemRow>(
-                ClaimSql,
+                ClaimSql(request.ProjectId is not null),
                 new { request.Owner, LeaseExpiresAt = now + (long)request.LeaseDuration.TotalMilliseconds, Now = now, request.ProjectId },
                 transaction, cancellationToken);
             if (row is null)
@@ -245,7 +250,35 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             return changed == 1;
         }, cancellationToken);
 
-    public Task<ItemWriteResult> CompleteAsync(long itemId, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken) =>
+    public async Task<ItemWriteResult> CompleteAsync(long itemId, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken)
+    {
+        // The common case: decide on a plain read, outside the write lock, then write only if the row
+        // has not changed since (every write bumps the version, lease renewals and sweeps included).
+        var row = await ReadAsync(
+            connection => connection.QuerySingleOrNullAsync<WorkItemRow>(
+                $"SELECT {WorkItemRow.Columns} FROM work_items WHERE id = @Id", new { Id = itemId }, null, cancellationToken),
+            cancellationToken);
+        if (row?.ToItem() is { Status: WorkStatus.Running } item && item.Lease?.Owner == owner)
+        {
+            var result = stateMachine.TryTransition(item, target, reason, actor);
+            if (!result.Succeeded)
+            {
+                return ItemWriteResult.Refused(WriteFailure.TransitionRefused, result.Error!, result.AllowedTargets);
+            }
+
+            var saved = result.Item! with { Version = item.Version + 1, UpdatedAt = time.GetUtcNow() };
+            var completed = NewEventRow(TransitionEvent(item.ProjectId, result.Transition!, new { owner }));
+            if (await WriteIfUnchangedAsync(item.Version, saved, completed, cancellationToken))
+            {
+                return ItemWriteResult.Success(saved);
+            }
+        }
+
+        // Something moved (or the lease is not ours): decide again under the write lock, which says exactly what.
+        return await CompleteLockedAsync(itemId, owner, target, reason, actor, cancellationToken);
+    }
+
+    private Task<ItemWriteResult> CompleteLockedAsync(long itemId, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
             var row = await connection.QuerySingleOrNullAsync<WorkItemRow>(
@@ -401,7 +434,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     private Task<long> AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent newEvent, CancellationToken cancellationToken) =>
         InsertEventAsync(connection, transaction, NewEventRow(newEvent), cancellationToken);
 
-    private EventRow NewEventRow(NewEvent newEvent) => new()
+    protected EventRow NewEventRow(NewEvent newEvent) => new()
     {
         ProjectId = newEvent.ProjectId,
         ItemKey = newEvent.ItemKey,
@@ -412,13 +445,16 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     };
 
     private Task<long> AppendTransitionAsync(DbConnection connection, DbTransaction transaction, long projectId, Transition transition, object? details, CancellationToken cancellationToken) =>
-        AppendAsync(connection, transaction, new NewEvent(projectId, transition.Key, EventTypes.ItemTransitioned, transition.Actor, StoreJson.Write(new
+        AppendAsync(connection, transaction, TransitionEvent(projectId, transition, details), cancellationToken);
+
+    private static NewEvent TransitionEvent(long projectId, Transition transition, object? details) =>
+        new(projectId, transition.Key, EventTypes.ItemTransitioned, transition.Actor, StoreJson.Write(new
         {
             from = new { stage = transition.FromStage, status = transition.FromStatus },
             to = new { stage = transition.ToStage, status = transition.ToStatus },
             reason = transition.Reason,
             details,
-        })), cancellationToken);
+        }));
 
     private async Task<ItemWriteResult> ApplyTransitionAsync(
         DbConnection connection, DbTransaction transaction, WorkItem item, TransitionTarget target, string reason, Actor actor, object? details, CancellationToken cancellationToken)
@@ -456,15 +492,38 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     private async Task<WorkItem?> UpdateAsync(DbConnection connection, DbTransaction transaction, long expectedVersion, WorkItem item, CancellationToken cancellationToken)
     {
         var saved = item with { Version = expectedVersion + 1, UpdatedAt = time.GetUtcNow() };
+        var changed = await connection.ExecuteAsync(UpdateItemSql, UpdateArguments(saved, expectedVersion), transaction, cancellationToken);
+        return changed == 1 ? saved : null;
+    }
+
+    /// <summary>The parameters of <see cref="UpdateItemSql"/> for writing <paramref name="saved"/> over <paramref name="expectedVersion"/>.</summary>
+    protected static DynamicParameters UpdateArguments(WorkItem saved, long expectedVersion)
+    {
         var row = WorkItemRow.From(saved);
-        var changed = await connection.ExecuteAsync(UpdateItemSql, new
+        return new DynamicParameters(new
         {
             row.Title, row.Description, row.AcceptanceCriteria, row.DefinitionOfDone, row.Kind, row.Tier, row.Priority, row.Parent,
             row.Dependencies, row.Context, row.Verification, row.Checklist, row.Pipeline, row.Stage, row.Status, row.PausedFrom,
             row.Attempts, row.LeaseOwner, row.LeaseExpiresAt, row.Version, row.UpdatedAt, row.Id, ExpectedVersion = expectedVersion,
-        }, transaction, cancellationToken);
-        return changed == 1 ? saved : null;
+        });
     }
+
+    /// <summary>
+    /// Writes <paramref name="saved"/> and appends <paramref name="newEvent"/> atomically, only if the row is
+    /// still at <paramref name="expectedVersion"/>; false (and nothing written) if it is not.
+    /// </summary>
+    protected virtual Task<bool> WriteIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            var changed = await connection.ExecuteAsync(UpdateItemSql, UpdateArguments(saved, expectedVersion), transaction, cancellationToken);
+            if (changed == 0)
+            {
+                return false;
+            }
+
+            await InsertEventAsync(connection, transaction, newEvent, cancellationToken);
+            return true;
+        }, cancellationToken);
 
     private async Task<WorkItem> InsertNewItemAsync(
         DbConnection connection, DbTransaction transaction, long projectId, string key, NewWorkItem spec, string defaultPipeline, Actor actor, CancellationToken cancellationToken)

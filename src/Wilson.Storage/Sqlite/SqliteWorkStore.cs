@@ -38,12 +38,12 @@ internal sealed class SqliteWorkStore : SqlWorkStore
 
     // CROSS JOIN makes SQLite walk the item's own dependencies and look each up by (project_id, key);
     // with a plain JOIN and no statistics it scanned every item of the project for every candidate.
-    protected override string ClaimSql => """
+    protected override string ClaimSql(bool oneProject) => $"""
         UPDATE work_items
         SET status = 'Running', lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt, version = version + 1, updated_at = @Now
         WHERE id = (
             SELECT w.id FROM work_items w JOIN projects p ON p.id = w.project_id
-            WHERE w.status = 'Ready' AND p.paused = 0 AND (@ProjectId IS NULL OR w.project_id = @ProjectId)
+            WHERE w.status = 'Ready' AND p.paused = 0 AND {(oneProject ? "w.project_id = @ProjectId" : "TRUE")}
               AND NOT EXISTS (
                   SELECT 1 FROM json_each(w.dependencies) d
                   CROSS JOIN work_items x ON x.project_id = w.project_id AND x.key = d.value

@@ -46,12 +46,11 @@ CREATE INDEX ix_work_items_ready_in_project ON work_items (project_id, priority,
 CREATE INDEX ix_work_items_running ON work_items (lease_expires_at) WHERE status = 'Running';
 CREATE INDEX ix_work_items_project_status ON work_items (project_id, status);
 
--- Events are numbered when their transaction commits, not when they are inserted: a deferred
--- trigger takes the next number from the one-row counter below. The counter's row lock is held only
--- from that moment to the end of the commit, so numbers are gap-free (a rolled-back transaction
--- never took one) and become visible in order (the next committer waits for the lock), without
--- holding a global lock across the client's round trips. seq is NULL only inside the inserting
--- transaction, which no other reader can see.
+-- One row holds the last sequence number. Taking the next one locks the row until commit, so
+-- sequence numbers are gap-free (a rolled-back transaction gives its number back) and become
+-- visible in order (the next writer waits for the lock); a BIGSERIAL would leave gaps on rollback
+-- and could commit out of order. The hot paths take the number in the same single statement that
+-- writes the item, so the lock is never held across a client round trip.
 CREATE TABLE event_head (
     id       INTEGER PRIMARY KEY CHECK (id = 1),
     last_seq BIGINT  NOT NULL
@@ -59,8 +58,7 @@ CREATE TABLE event_head (
 INSERT INTO event_head (id, last_seq) VALUES (1, 0);
 
 CREATE TABLE events (
-    id          BIGSERIAL PRIMARY KEY,
-    seq         BIGINT  UNIQUE,
+    seq         BIGINT  PRIMARY KEY,
     project_id  BIGINT  NOT NULL,
     item_key    TEXT,
     type        TEXT    NOT NULL,
@@ -69,22 +67,6 @@ CREATE TABLE events (
     payload     TEXT    NOT NULL
 );
 
+-- A watcher of one project reads only the events after its position.
 CREATE INDEX ix_events_project_seq ON events (project_id, seq);
 CREATE INDEX ix_events_item ON events (project_id, item_key, seq);
-
-CREATE FUNCTION wilson_number_event() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    next_seq BIGINT;
-BEGIN
-    UPDATE event_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq INTO next_seq;
-    UPDATE events SET seq = next_seq WHERE id = NEW.id;
-    -- Delivered to LISTENers when the transaction commits.
-    PERFORM pg_notify('wilson_events', next_seq::text);
-    RETURN NULL;
-END;
-$$;
-
-CREATE CONSTRAINT TRIGGER events_number_at_commit
-    AFTER INSERT ON events
-    DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION wilson_number_event();
