@@ -41,6 +41,8 @@ CREATE TABLE work_items (
 
 -- The claim reads only ready rows, most urgent first.
 CREATE INDEX ix_work_items_ready ON work_items (priority, id) WHERE status = 'Ready';
+-- A claim for one project reads its most urgent ready row straight from here.
+CREATE INDEX ix_work_items_ready_in_project ON work_items (project_id, priority, id) WHERE status = 'Ready';
 -- The lease sweep reads only running rows.
 CREATE INDEX ix_work_items_running ON work_items (lease_expires_at) WHERE status = 'Running';
 CREATE INDEX ix_work_items_project_status ON work_items (project_id, status);
