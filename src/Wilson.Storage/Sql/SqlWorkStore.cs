@@ -216,10 +216,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         WriteAsync(async (connection, transaction) =>
         {
             var now = Now;
-            var row = await connection.QuerySingleOrNullAsync<WorkItemRow>(
-                ClaimSql(request.ProjectId is not null),
-                new { request.Owner, LeaseExpiresAt = now + (long)request.LeaseDuration.TotalMilliseconds, Now = now, request.ProjectId },
-                transaction, cancellationToken);
+            var row = await ClaimRowAsync(connection, transaction, request, now, now + (long)request.LeaseDuration.TotalMilliseconds, cancellationToken);
             if (row is null)
             {
                 return null;
@@ -236,6 +233,14 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             await AppendTransitionAsync(connection, transaction, claimed.ProjectId, result.Transition!, new { owner = request.Owner, leaseExpiresAt = claimed.Lease!.ExpiresAt }, cancellationToken);
             return claimed;
         }, cancellationToken);
+
+    /// <summary>Runs <see cref="ClaimSql"/> in the write transaction and returns the claimed row, if any.</summary>
+    protected virtual Task<WorkItemRow?> ClaimRowAsync(
+        DbConnection connection, DbTransaction transaction, ClaimRequest request, long now, long leaseExpiresAt, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrNullAsync<WorkItemRow>(
+            ClaimSql(request.ProjectId is not null),
+            new { request.Owner, LeaseExpiresAt = leaseExpiresAt, Now = now, request.ProjectId },
+            transaction, cancellationToken);
 
     public Task<bool> RenewLeaseAsync(long itemId, string owner, TimeSpan duration, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>

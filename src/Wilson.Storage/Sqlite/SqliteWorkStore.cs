@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Wilson.Core.Items;
+using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Storage.Migrations;
 using Wilson.Storage.Sql;
@@ -18,6 +20,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SqliteWriteQueue _writes;
+    private readonly SqliteStatementCache _statements;
     private readonly SqliteChangeWatcher _changes;
 
     private SqliteWorkStore(string path, SqliteConnection writer, string connectionString, WorkflowStateMachine stateMachine, TimeProvider time)
@@ -25,9 +28,13 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     {
         _writer = writer;
         _writes = new SqliteWriteQueue(writer);
+        _statements = new SqliteStatementCache(writer);
         _connectionString = connectionString;
         _changes = new SqliteChangeWatcher(path, Signal);
     }
+
+    private const string InsertEventSql =
+        "INSERT INTO events (project_id, item_key, type, actor, at, payload) VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, @Payload) RETURNING seq";
 
     protected override TimeSpan SafetyInterval => TimeSpan.FromSeconds(1);
 
@@ -108,10 +115,62 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     protected override Task<T> RunInWriteTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         _writes.RunAsync(write, cancellationToken);
 
-    protected override Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken) =>
-        connection.QuerySingleValueAsync<long>(
-            "INSERT INTO events (project_id, item_key, type, actor, at, payload) VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, @Payload) RETURNING seq",
-            row, transaction, cancellationToken);
+    protected override async Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken)
+    {
+        var command = _statements.Get(InsertEventSql, (SqliteTransaction)transaction);
+        command.Parameters.AddWithValue("@ProjectId", row.ProjectId);
+        command.Parameters.AddWithValue("@ItemKey", (object?)row.ItemKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("@Type", row.Type);
+        command.Parameters.AddWithValue("@Actor", row.Actor);
+        command.Parameters.AddWithValue("@At", row.At);
+        command.Parameters.AddWithValue("@Payload", row.Payload);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    protected override async Task<WorkItemRow?> ClaimRowAsync(
+        DbConnection connection, DbTransaction transaction, ClaimRequest request, long now, long leaseExpiresAt, CancellationToken cancellationToken)
+    {
+        var command = _statements.Get(ClaimSql(request.ProjectId is not null), (SqliteTransaction)transaction);
+        command.Parameters.AddWithValue("@Owner", request.Owner);
+        command.Parameters.AddWithValue("@LeaseExpiresAt", leaseExpiresAt);
+        command.Parameters.AddWithValue("@Now", now);
+        if (request.ProjectId is { } projectId)
+        {
+            command.Parameters.AddWithValue("@ProjectId", projectId);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetRowParser<WorkItemRow>()(reader) : null;
+    }
+
+    protected override Task<bool> WriteIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            var command = _statements.Get(UpdateItemSql, (SqliteTransaction)transaction);
+            var row = WorkItemRow.From(saved);
+            (string Name, object? Value)[] values =
+            [
+                ("@Title", row.Title), ("@Description", row.Description), ("@AcceptanceCriteria", row.AcceptanceCriteria),
+                ("@DefinitionOfDone", row.DefinitionOfDone), ("@Kind", row.Kind), ("@Tier", row.Tier), ("@Priority", row.Priority),
+                ("@Parent", row.Parent), ("@Dependencies", row.Dependencies), ("@Context", row.Context), ("@Verification", row.Verification),
+                ("@Checklist", row.Checklist), ("@Pipeline", row.Pipeline), ("@Stage", row.Stage), ("@Status", row.Status),
+                ("@PausedFrom", row.PausedFrom), ("@Attempts", row.Attempts), ("@LeaseOwner", row.LeaseOwner),
+                ("@LeaseExpiresAt", row.LeaseExpiresAt), ("@Version", row.Version), ("@UpdatedAt", row.UpdatedAt), ("@Id", row.Id),
+                ("@ExpectedVersion", expectedVersion),
+            ];
+            foreach (var (name, value) in values)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+
+            await InsertEventAsync(connection, transaction, newEvent, cancellationToken);
+            return true;
+        }, cancellationToken);
 
     // The rowid is the sequence number: with one writer it is gap-free and in commit order.
     protected override Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken) => Task.FromResult(eventId);
@@ -126,6 +185,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     {
         _changes.Dispose();
         await _writes.DisposeAsync();
+        _statements.Dispose();
         await _writer.DisposeAsync();
 
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
