@@ -3,7 +3,6 @@ using System.Globalization;
 using Npgsql;
 using Wilson.Core.Events;
 using Wilson.Core.Items;
-using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Storage.Migrations;
@@ -23,12 +22,6 @@ internal sealed class PostgresWorkStore : SqlWorkStore
 
     // Any constant will do; it only has to be the same in every Wilson process.
     private const long MigrationLockId = 0x5749_4C53_4F4E;
-
-    // What the claim statement does to a row, for the state machine to approve once per claim.
-    private static readonly WorkItem ClaimProbe = new()
-    {
-        Id = 0, ProjectId = 0, Key = "T-1", Title = "claim", Pipeline = PipelineCatalog.DefaultPipeline, Stage = "plan", Status = WorkStatus.Ready,
-    };
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresEventListener _listener;
@@ -95,12 +88,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     {
         var now = Time.GetUtcNow();
         var leaseExpiresAt = now + request.LeaseDuration;
-        var reason = $"claimed by {request.Owner}";
-        var claim = StateMachine.TryTransition(ClaimProbe, TransitionTarget.ToStatus(WorkStatus.Running), reason, Actor.System);
-        if (!claim.Succeeded)
-        {
-            throw new InvalidOperationException($"the state machine no longer lets Wilson claim a Ready item: {claim.Error}");
-        }
+        var reason = ApproveClaim(request.Owner);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrNullAsync<WorkItemRow>(ClaimSql(request.ProjectId is not null), new

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Dapper;
 using Wilson.Core.Events;
 using Wilson.Core.Items;
+using Wilson.Core.Pipelines;
 using Wilson.Core.Plans;
 using Wilson.Core.Projects;
 using Wilson.Core.Storage;
@@ -37,6 +38,12 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         RETURNING id
         """;
 
+    // What the claim statement does to a row, for the state machine to approve.
+    private static readonly WorkItem ClaimProbe = new()
+    {
+        Id = 0, ProjectId = 0, Key = "T-1", Title = "claim", Pipeline = PipelineCatalog.DefaultPipeline, Stage = "plan", Status = WorkStatus.Ready,
+    };
+
     protected EventSignal Signal { get; } = new();
 
     protected TimeProvider Time => time;
@@ -53,9 +60,6 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     /// "@ProjectId IS NULL OR ...": a prepared statement keeps one plan, and that one must use the index.
     /// </summary>
     protected abstract string ClaimSql(bool oneProject);
-
-    /// <summary>The state machine every write consults.</summary>
-    protected WorkflowStateMachine StateMachine => stateMachine;
 
     /// <summary>A condition that <c>key</c> is one of the list parameter @Keys.</summary>
     protected abstract string KeyInKeys { get; }
@@ -212,27 +216,40 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
                 : await ApplyTransitionAsync(connection, transaction, item, target, reason, actor, null, cancellationToken);
         }, cancellationToken);
 
-    public virtual Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+    public virtual async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
+    {
+        var reason = ApproveClaim(request.Owner);
+        var row = await WriteAsync(async (connection, transaction) =>
         {
             var now = Now;
-            var row = await ClaimRowAsync(connection, transaction, request, now, now + (long)request.LeaseDuration.TotalMilliseconds, cancellationToken);
-            if (row is null)
+            var leaseExpiresAt = now + (long)request.LeaseDuration.TotalMilliseconds;
+            var row = await ClaimRowAsync(connection, transaction, request, now, leaseExpiresAt, cancellationToken);
+            if (row is not null)
             {
-                return null;
+                var transition = new Transition(row.Key, row.Stage, WorkStatus.Ready, row.Stage, WorkStatus.Running, reason, Actor.System);
+                await AppendTransitionAsync(connection, transaction, row.ProjectId, transition,
+                    new { owner = request.Owner, leaseExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt) }, cancellationToken);
             }
 
-            var claimed = row.ToItem();
-            var before = claimed with { Status = WorkStatus.Ready, Lease = null, Version = claimed.Version - 1 };
-            var result = stateMachine.TryTransition(before, TransitionTarget.ToStatus(WorkStatus.Running), $"claimed by {request.Owner}", Actor.System);
-            if (!result.Succeeded)
-            {
-                throw new InvalidOperationException($"the claim statement took an item the state machine refuses: {result.Error}");
-            }
-
-            await AppendTransitionAsync(connection, transaction, claimed.ProjectId, result.Transition!, new { owner = request.Owner, leaseExpiresAt = claimed.Lease!.ExpiresAt }, cancellationToken);
-            return claimed;
+            return row;
         }, cancellationToken);
+
+        // Reading the row's JSON happens here, after the commit, not while holding the writer.
+        return row?.ToItem();
+    }
+
+    /// <summary>
+    /// Asks the state machine once per claim whether Wilson may move a Ready item to Running (the
+    /// claim statement does exactly that to whichever row it takes); returns the transition's reason.
+    /// </summary>
+    protected string ApproveClaim(string owner)
+    {
+        var reason = $"claimed by {owner}";
+        var result = stateMachine.TryTransition(ClaimProbe, TransitionTarget.ToStatus(WorkStatus.Running), reason, Actor.System);
+        return result.Succeeded
+            ? reason
+            : throw new InvalidOperationException($"the state machine no longer lets Wilson claim a Ready item: {result.Error}");
+    }
 
     /// <summary>Runs <see cref="ClaimSql"/> in the write transaction and returns the claimed row, if any.</summary>
     protected virtual Task<WorkItemRow?> ClaimRowAsync(
