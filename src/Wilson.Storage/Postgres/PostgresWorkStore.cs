@@ -107,9 +107,9 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     }
 
     /// <summary>The item update and its event in one statement, one round trip, no explicit transaction.</summary>
-    protected override async Task<bool> WriteIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken)
+    protected override async Task<bool> WriteStateIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken)
     {
-        var arguments = UpdateArguments(saved, expectedVersion);
+        var arguments = StateArguments(saved, expectedVersion);
         arguments.AddDynamicParams(new
         {
             EventProjectId = newEvent.ProjectId,
@@ -122,7 +122,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var written = await connection.QuerySingleOrNullAsync<long?>(
             $"""
-            WITH updated AS ({UpdateItemSql} RETURNING id),
+            WITH updated AS ({UpdateStateSql} RETURNING id),
                  {NextSequence("EXISTS (SELECT 1 FROM updated)")},
                  added AS (
                      INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)

@@ -18,12 +18,23 @@ namespace Wilson.Storage.Sql;
 /// </summary>
 internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProvider time) : IWorkStore
 {
-    protected const string UpdateItemSql = """
+    private const string UpdateItemSql = """
         UPDATE work_items SET
             title = @Title, description = @Description, acceptance_criteria = @AcceptanceCriteria,
             definition_of_done = @DefinitionOfDone, kind = @Kind, tier = @Tier, priority = @Priority, parent = @Parent,
             dependencies = @Dependencies, context = @Context, verification = @Verification, checklist = @Checklist,
             pipeline = @Pipeline, stage = @Stage, status = @Status, paused_from = @PausedFrom, attempts = @Attempts,
+            lease_owner = @LeaseOwner, lease_expires_at = @LeaseExpiresAt, version = @Version, updated_at = @UpdatedAt
+        WHERE id = @Id AND version = @ExpectedVersion
+        """;
+
+    /// <summary>
+    /// A transition changes only where the item is and who holds it, so it writes only those columns
+    /// (no JSON to serialise, fewer parameters to bind) under the same version check.
+    /// </summary>
+    protected const string UpdateStateSql = """
+        UPDATE work_items SET
+            stage = @Stage, status = @Status, paused_from = @PausedFrom, attempts = @Attempts,
             lease_owner = @LeaseOwner, lease_expires_at = @LeaseExpiresAt, version = @Version, updated_at = @UpdatedAt
         WHERE id = @Id AND version = @ExpectedVersion
         """;
@@ -290,7 +301,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
 
             var saved = result.Item! with { Version = item.Version + 1, UpdatedAt = time.GetUtcNow() };
             var completed = NewEventRow(TransitionEvent(item.ProjectId, result.Transition!, new { owner }));
-            if (await WriteIfUnchangedAsync(item.Version, saved, completed, cancellationToken))
+            if (await WriteStateIfUnchangedAsync(item.Version, saved, completed, cancellationToken))
             {
                 return ItemWriteResult.Success(saved);
             }
@@ -487,7 +498,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             return ItemWriteResult.Refused(WriteFailure.TransitionRefused, result.Error!, result.AllowedTargets);
         }
 
-        var saved = await UpdateAsync(connection, transaction, item.Version, result.Item!, cancellationToken);
+        var saved = await UpdateAsync(connection, transaction, item.Version, result.Item!, stateOnly: true, cancellationToken);
         if (saved is null)
         {
             return ChangedConcurrently(item.Key);
@@ -500,7 +511,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     private async Task<ItemWriteResult> SaveAsync(
         DbConnection connection, DbTransaction transaction, WorkItem before, WorkItem after, NewEvent newEvent, CancellationToken cancellationToken)
     {
-        var saved = await UpdateAsync(connection, transaction, before.Version, after, cancellationToken);
+        var saved = await UpdateAsync(connection, transaction, before.Version, after, stateOnly: false, cancellationToken);
         if (saved is null)
         {
             return ChangedConcurrently(before.Key);
@@ -511,15 +522,18 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     }
 
     /// <summary>Writes <paramref name="item"/> if the row is still at <paramref name="expectedVersion"/>; null if it is not.</summary>
-    private async Task<WorkItem?> UpdateAsync(DbConnection connection, DbTransaction transaction, long expectedVersion, WorkItem item, CancellationToken cancellationToken)
+    private async Task<WorkItem?> UpdateAsync(
+        DbConnection connection, DbTransaction transaction, long expectedVersion, WorkItem item, bool stateOnly, CancellationToken cancellationToken)
     {
         var saved = item with { Version = expectedVersion + 1, UpdatedAt = time.GetUtcNow() };
-        var changed = await connection.ExecuteAsync(UpdateItemSql, UpdateArguments(saved, expectedVersion), transaction, cancellationToken);
+        var changed = stateOnly
+            ? await connection.ExecuteAsync(UpdateStateSql, StateArguments(saved, expectedVersion), transaction, cancellationToken)
+            : await connection.ExecuteAsync(UpdateItemSql, UpdateArguments(saved, expectedVersion), transaction, cancellationToken);
         return changed == 1 ? saved : null;
     }
 
     /// <summary>The parameters of <see cref="UpdateItemSql"/> for writing <paramref name="saved"/> over <paramref name="expectedVersion"/>.</summary>
-    protected static DynamicParameters UpdateArguments(WorkItem saved, long expectedVersion)
+    private static DynamicParameters UpdateArguments(WorkItem saved, long expectedVersion)
     {
         var row = WorkItemRow.From(saved);
         return new DynamicParameters(new
@@ -530,14 +544,29 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         });
     }
 
+    /// <summary>The parameters of <see cref="UpdateStateSql"/> for moving the item to <paramref name="saved"/>'s state.</summary>
+    protected static DynamicParameters StateArguments(WorkItem saved, long expectedVersion) => new(new
+    {
+        saved.Stage,
+        Status = saved.Status.ToString(),
+        PausedFrom = saved.PausedFrom?.ToString(),
+        saved.Attempts,
+        LeaseOwner = saved.Lease?.Owner,
+        LeaseExpiresAt = saved.Lease?.ExpiresAt.ToUnixTimeMilliseconds(),
+        saved.Version,
+        UpdatedAt = saved.UpdatedAt.ToUnixTimeMilliseconds(),
+        saved.Id,
+        ExpectedVersion = expectedVersion,
+    });
+
     /// <summary>
-    /// Writes <paramref name="saved"/> and appends <paramref name="newEvent"/> atomically, only if the row is
+    /// Moves the item to <paramref name="saved"/>'s state and appends <paramref name="newEvent"/> atomically, only if the row is
     /// still at <paramref name="expectedVersion"/>; false (and nothing written) if it is not.
     /// </summary>
-    protected virtual Task<bool> WriteIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
+    protected virtual Task<bool> WriteStateIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
-            var changed = await connection.ExecuteAsync(UpdateItemSql, UpdateArguments(saved, expectedVersion), transaction, cancellationToken);
+            var changed = await connection.ExecuteAsync(UpdateStateSql, StateArguments(saved, expectedVersion), transaction, cancellationToken);
             if (changed == 0)
             {
                 return false;

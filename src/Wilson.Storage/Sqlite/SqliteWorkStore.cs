@@ -143,19 +143,15 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         return await reader.ReadAsync(cancellationToken) ? reader.GetRowParser<WorkItemRow>()(reader) : null;
     }
 
-    protected override Task<bool> WriteIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
+    protected override Task<bool> WriteStateIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
-            var command = _statements.Get(UpdateItemSql, (SqliteTransaction)transaction);
-            var row = WorkItemRow.From(saved);
+            var command = _statements.Get(UpdateStateSql, (SqliteTransaction)transaction);
             (string Name, object? Value)[] values =
             [
-                ("@Title", row.Title), ("@Description", row.Description), ("@AcceptanceCriteria", row.AcceptanceCriteria),
-                ("@DefinitionOfDone", row.DefinitionOfDone), ("@Kind", row.Kind), ("@Tier", row.Tier), ("@Priority", row.Priority),
-                ("@Parent", row.Parent), ("@Dependencies", row.Dependencies), ("@Context", row.Context), ("@Verification", row.Verification),
-                ("@Checklist", row.Checklist), ("@Pipeline", row.Pipeline), ("@Stage", row.Stage), ("@Status", row.Status),
-                ("@PausedFrom", row.PausedFrom), ("@Attempts", row.Attempts), ("@LeaseOwner", row.LeaseOwner),
-                ("@LeaseExpiresAt", row.LeaseExpiresAt), ("@Version", row.Version), ("@UpdatedAt", row.UpdatedAt), ("@Id", row.Id),
+                ("@Stage", saved.Stage), ("@Status", saved.Status.ToString()), ("@PausedFrom", saved.PausedFrom?.ToString()),
+                ("@Attempts", saved.Attempts), ("@LeaseOwner", saved.Lease?.Owner), ("@LeaseExpiresAt", saved.Lease?.ExpiresAt.ToUnixTimeMilliseconds()),
+                ("@Version", saved.Version), ("@UpdatedAt", saved.UpdatedAt.ToUnixTimeMilliseconds()), ("@Id", saved.Id),
                 ("@ExpectedVersion", expectedVersion),
             ];
             foreach (var (name, value) in values)
