@@ -43,7 +43,7 @@ internal static class ClaimCompleteScenario
                 return log;
             }
 
-            var result = await store.CompleteAsync(item.Id, owner, done, "done", Actor.System, cancellationToken);
+            var result = await store.CompleteAsync(item, owner, done, "done", Actor.System, cancellationToken);
             log.Completes.Add(Stopwatch.GetTimestamp() - claimed);
             log.Claims.Add(claimed - before);
             if (!result.Succeeded)

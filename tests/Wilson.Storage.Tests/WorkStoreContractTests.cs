@@ -330,7 +330,7 @@ public abstract class WorkStoreContractTests : IAsyncLifetime
         Assert.Equal(first.Key, claimed!.Key);
         Assert.Null(await Store.ClaimAsync(Claim(), Ct));
 
-        await Store.CompleteAsync(claimed.Id, "worker-1", TransitionTarget.ToStatus(WorkStatus.Done), "finished", Actor.System, Ct);
+        await Store.CompleteAsync(claimed, "worker-1", TransitionTarget.ToStatus(WorkStatus.Done), "finished", Actor.System, Ct);
         Assert.Equal("T-2", (await Store.ClaimAsync(Claim(), Ct))!.Key);
     }
 
@@ -372,7 +372,7 @@ public abstract class WorkStoreContractTests : IAsyncLifetime
             while (await Store.ClaimAsync(Claim(owner), Ct) is { } item)
             {
                 claims.Add((owner, item.Key));
-                var done = await Store.CompleteAsync(item.Id, owner, TransitionTarget.ToStatus(WorkStatus.Done), "finished", Actor.Agent("developer"), Ct);
+                var done = await Store.CompleteAsync(item, owner, TransitionTarget.ToStatus(WorkStatus.Done), "finished", Actor.Agent("developer"), Ct);
                 Assert.True(done.Succeeded, done.Error);
             }
         }));
@@ -402,6 +402,38 @@ public abstract class WorkStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompleteAsync_WithTheClaimedCopyAfterHeartbeats_Succeeds()
+    {
+        await AddAsync("long job");
+        var claimed = (await Store.ClaimAsync(Claim("worker-1"), Ct))!;
+        Time.Advance(TimeSpan.FromSeconds(40));
+        Assert.True(await Store.RenewLeaseAsync(claimed.Id, "worker-1", TimeSpan.FromMinutes(1), Ct));
+
+        var done = await Store.CompleteAsync(claimed, "worker-1", TransitionTarget.ToStage("develop"), "planned", Actor.Agent("planner"), Ct);
+
+        Assert.True(done.Succeeded, done.Error);
+        Assert.Equal(claimed.Version + 1, done.Item!.Version);
+        Assert.Equal(("develop", WorkStatus.Ready, (Lease?)null), (done.Item.Stage, done.Item.Status, done.Item.Lease));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ItemEditedWhileRunning_KeepsTheEditAndTheLease()
+    {
+        await AddAsync("first title");
+        var claimed = (await Store.ClaimAsync(Claim("worker-1"), Ct))!;
+
+        var edited = await Store.EditItemAsync(Project.Id, claimed.Key, new ItemEdit { Title = "better title" }, claimed.Version, Actor.Person("ada"), Ct);
+        Assert.True(edited.Succeeded, edited.Error);
+        Assert.Equal((WorkStatus.Running, claimed.Lease), (edited.Item!.Status, edited.Item.Lease));
+        var done = await Store.CompleteAsync(claimed, "worker-1", TransitionTarget.ToStage("develop"), "planned", Actor.Agent("planner"), Ct);
+
+        Assert.True(done.Succeeded, done.Error);
+        var stored = (await Store.GetItemAsync(Project.Id, claimed.Key, Ct))!;
+        Assert.Equal(("better title", "develop", WorkStatus.Ready), (stored.Title, stored.Stage, stored.Status));
+        Assert.Equal(claimed.Version + 2, stored.Version);
+    }
+
+    [Fact]
     public async Task SweepExpiredLeasesAsync_ExpiredLease_ReturnsItemToReadyCountingTheAttempt()
     {
         await AddAsync("crashy");
@@ -415,7 +447,7 @@ public abstract class WorkStoreContractTests : IAsyncLifetime
         Assert.Equal(["T-1"], swept.Requeued);
         var item = (await Store.GetItemAsync(Project.Id, claimed.Key, Ct))!;
         Assert.Equal((WorkStatus.Ready, 1, (Lease?)null), (item.Status, item.Attempts, item.Lease));
-        var late = await Store.CompleteAsync(claimed.Id, "worker-1", TransitionTarget.ToStatus(WorkStatus.Done), "finally", Actor.System, Ct);
+        var late = await Store.CompleteAsync(claimed, "worker-1", TransitionTarget.ToStatus(WorkStatus.Done), "finally", Actor.System, Ct);
         Assert.Equal(WriteFailure.LeaseLost, late.Failure);
         Assert.Equal("T-1: lease lost: the item is Ready, so the result of worker-1 is not applied", late.Error);
     }
@@ -459,7 +491,7 @@ public abstract class WorkStoreContractTests : IAsyncLifetime
         await AddAsync("mine");
         var claimed = (await Store.ClaimAsync(Claim("worker-1"), Ct))!;
 
-        var result = await Store.CompleteAsync(claimed.Id, "worker-2", TransitionTarget.ToStatus(WorkStatus.Done), "stolen", Actor.System, Ct);
+        var result = await Store.CompleteAsync(claimed, "worker-2", TransitionTarget.ToStatus(WorkStatus.Done), "stolen", Actor.System, Ct);
 
         Assert.Equal(WriteFailure.LeaseLost, result.Failure);
         Assert.Contains("held by worker-1", result.Error, StringComparison.Ordinal);

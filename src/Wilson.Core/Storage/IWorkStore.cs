@@ -46,11 +46,18 @@ public interface IWorkStore : IAsyncDisposable
     /// </summary>
     Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Extends the lease if <paramref name="owner"/> still holds it; false if it was lost.</summary>
+    /// <summary>
+    /// Extends the lease if <paramref name="owner"/> still holds it; false if it was lost. A renewal is
+    /// not an edit: it leaves the item's version as it is.
+    /// </summary>
     Task<bool> RenewLeaseAsync(long itemId, string owner, TimeSpan duration, CancellationToken cancellationToken);
 
-    /// <summary>Ends a claimed run with a transition, only if <paramref name="owner"/> still holds the lease.</summary>
-    Task<ItemWriteResult> CompleteAsync(long itemId, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ends a claimed run with a transition, only if <paramref name="owner"/> still holds the lease.
+    /// <paramref name="held"/> is the item as the worker claimed it: when the row has not changed
+    /// since, the store writes without reading it again; otherwise it reads and decides afresh.
+    /// </summary>
+    Task<ItemWriteResult> CompleteAsync(WorkItem held, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken);
 
     /// <summary>
     /// Returns Running items whose lease has expired to Ready, counting the attempt; an item that has

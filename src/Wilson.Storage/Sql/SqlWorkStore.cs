@@ -23,8 +23,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             title = @Title, description = @Description, acceptance_criteria = @AcceptanceCriteria,
             definition_of_done = @DefinitionOfDone, kind = @Kind, tier = @Tier, priority = @Priority, parent = @Parent,
             dependencies = @Dependencies, context = @Context, verification = @Verification, checklist = @Checklist,
-            pipeline = @Pipeline, stage = @Stage, status = @Status, paused_from = @PausedFrom, attempts = @Attempts,
-            lease_owner = @LeaseOwner, lease_expires_at = @LeaseExpiresAt, version = @Version, updated_at = @UpdatedAt
+            version = @Version, updated_at = @UpdatedAt
         WHERE id = @Id AND version = @ExpectedVersion
         """;
 
@@ -276,39 +275,35 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             var now = Now;
             var changed = await connection.ExecuteAsync(
                 """
-                UPDATE work_items SET lease_expires_at = @Until, version = version + 1, updated_at = @Now
+                UPDATE work_items SET lease_expires_at = @Until
                 WHERE id = @Id AND status = 'Running' AND lease_owner = @Owner
                 """,
-                new { Until = now + (long)duration.TotalMilliseconds, Now = now, Id = itemId, Owner = owner }, transaction, cancellationToken);
+                new { Until = now + (long)duration.TotalMilliseconds, Id = itemId, Owner = owner }, transaction, cancellationToken);
             return changed == 1;
         }, cancellationToken);
 
-    public async Task<ItemWriteResult> CompleteAsync(long itemId, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken)
+    public async Task<ItemWriteResult> CompleteAsync(WorkItem held, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken)
     {
-        // The common case: decide on a plain read, outside the write lock, then write only if the row
-        // has not changed since (every write bumps the version, lease renewals and sweeps included).
-        var row = await ReadAsync(
-            connection => connection.QuerySingleOrNullAsync<WorkItemRow>(
-                $"SELECT {WorkItemRow.Columns} FROM work_items WHERE id = @Id", new { Id = itemId }, null, cancellationToken),
-            cancellationToken);
-        if (row?.ToItem() is { Status: WorkStatus.Running } item && item.Lease?.Owner == owner)
+        // The common case: the worker's copy is current (leases renew without changing the version, and
+        // every other write changes it), so decide on it and write only if the row is still that version.
+        if (held is { Status: WorkStatus.Running } && held.Lease?.Owner == owner)
         {
-            var result = stateMachine.TryTransition(item, target, reason, actor);
+            var result = stateMachine.TryTransition(held, target, reason, actor);
             if (!result.Succeeded)
             {
                 return ItemWriteResult.Refused(WriteFailure.TransitionRefused, result.Error!, result.AllowedTargets);
             }
 
-            var saved = result.Item! with { Version = item.Version + 1, UpdatedAt = time.GetUtcNow() };
-            var completed = NewEventRow(TransitionEvent(item.ProjectId, result.Transition!, new { owner }));
-            if (await WriteStateIfUnchangedAsync(item.Version, saved, completed, cancellationToken))
+            var saved = result.Item! with { Version = held.Version + 1, UpdatedAt = time.GetUtcNow() };
+            var completed = NewEventRow(TransitionEvent(held.ProjectId, result.Transition!, new { owner }));
+            if (await WriteStateIfUnchangedAsync(held.Version, saved, completed, cancellationToken))
             {
                 return ItemWriteResult.Success(saved);
             }
         }
 
         // Something moved (or the lease is not ours): decide again under the write lock, which says exactly what.
-        return await CompleteLockedAsync(itemId, owner, target, reason, actor, cancellationToken);
+        return await CompleteLockedAsync(held.Id, owner, target, reason, actor, cancellationToken);
     }
 
     private Task<ItemWriteResult> CompleteLockedAsync(long itemId, string owner, TransitionTarget target, string reason, Actor actor, CancellationToken cancellationToken) =>
@@ -539,8 +534,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         return new DynamicParameters(new
         {
             row.Title, row.Description, row.AcceptanceCriteria, row.DefinitionOfDone, row.Kind, row.Tier, row.Priority, row.Parent,
-            row.Dependencies, row.Context, row.Verification, row.Checklist, row.Pipeline, row.Stage, row.Status, row.PausedFrom,
-            row.Attempts, row.LeaseOwner, row.LeaseExpiresAt, row.Version, row.UpdatedAt, row.Id, ExpectedVersion = expectedVersion,
+            row.Dependencies, row.Context, row.Verification, row.Checklist, row.Version, row.UpdatedAt, row.Id, ExpectedVersion = expectedVersion,
         });
     }
 

@@ -56,7 +56,7 @@ internal static class ClaimLoop
             }
 
             await Task.Delay(work);
-            var result = await store.CompleteAsync(item.Id, owner, TransitionTarget.ToStatus(WorkStatus.Done), "work finished", Actor.Agent("crash-test"), CancellationToken.None);
+            var result = await store.CompleteAsync(item, owner, TransitionTarget.ToStatus(WorkStatus.Done), "work finished", Actor.Agent("crash-test"), CancellationToken.None);
             if (result.Succeeded)
             {
                 await File.AppendAllTextAsync(journal, $"{item.Key} {owner}\n");
