@@ -23,6 +23,9 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     // Any constant will do; it only has to be the same in every Wilson process.
     private const long MigrationLockId = 0x5749_4C53_4F4E;
 
+    private static readonly string ClaimOneProjectSql = BuildClaimSql(oneProject: true);
+    private static readonly string ClaimAnyProjectSql = BuildClaimSql(oneProject: false);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresEventListener _listener;
 
@@ -45,7 +48,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     // every candidate (a full scan per candidate once statistics exist). The LATERAL ... LIMIT 1
     // keeps that shape whatever the statistics say. ix_work_items_ready_in_project (migration 2)
     // lets a claim for one project read its first ready row instead of sorting all of them.
-    protected override string ClaimSql(bool oneProject) => $"""
+    private static string BuildClaimSql(bool oneProject) => $"""
         WITH next AS (
             SELECT c.id FROM work_items c JOIN projects p ON p.id = c.project_id
             WHERE c.status = 'Ready' AND NOT p.paused AND {(oneProject ? "c.project_id = @ProjectId" : "TRUE")}
@@ -91,7 +94,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         var reason = ApproveClaim(request.Owner);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrNullAsync<WorkItemRow>(ClaimSql(request.ProjectId is not null), new
+        var row = await connection.QuerySingleOrNullAsync<WorkItemRow>((request.ProjectId is null ? ClaimAnyProjectSql : ClaimOneProjectSql), new
         {
             request.Owner,
             LeaseExpiresAt = leaseExpiresAt.ToUnixTimeMilliseconds(),

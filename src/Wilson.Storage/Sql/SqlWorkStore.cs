@@ -64,13 +64,6 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     /// <summary>Appended to a SELECT of rows about to be changed (<c> FOR UPDATE</c> where the database locks rows).</summary>
     protected abstract string LockRows { get; }
 
-    /// <summary>
-    /// One statement that takes the next runnable item and returns its row, given @Owner, @LeaseExpiresAt,
-    /// @Now and, when <paramref name="oneProject"/>, @ProjectId. Two texts rather than
-    /// "@ProjectId IS NULL OR ...": a prepared statement keeps one plan, and that one must use the index.
-    /// </summary>
-    protected abstract string ClaimSql(bool oneProject);
-
     /// <summary>A condition that <c>key</c> is one of the list parameter @Keys.</summary>
     protected abstract string KeyInKeys { get; }
 
@@ -93,7 +86,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
 
     public abstract ValueTask DisposeAsync();
 
-    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+    protected long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public async Task<Project> RegisterProjectAsync(ProjectRegistration registration, Actor actor, CancellationToken cancellationToken)
     {
@@ -226,27 +219,11 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
                 : await ApplyTransitionAsync(connection, transaction, item, target, reason, actor, null, cancellationToken);
         }, cancellationToken);
 
-    public virtual async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
-    {
-        var reason = ApproveClaim(request.Owner);
-        var row = await WriteAsync(async (connection, transaction) =>
-        {
-            var now = Now;
-            var leaseExpiresAt = now + (long)request.LeaseDuration.TotalMilliseconds;
-            var row = await ClaimRowAsync(connection, transaction, request, now, leaseExpiresAt, cancellationToken);
-            if (row is not null)
-            {
-                var transition = new Transition(row.Key, row.Stage, WorkStatus.Ready, row.Stage, WorkStatus.Running, reason, Actor.System);
-                await AppendTransitionAsync(connection, transaction, row.ProjectId, transition,
-                    new { owner = request.Owner, leaseExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt) }, cancellationToken);
-            }
-
-            return row;
-        }, cancellationToken);
-
-        // Reading the row's JSON happens here, after the commit, not while holding the writer.
-        return row?.ToItem();
-    }
+    /// <summary>
+    /// Takes the next runnable item with one statement (the dialect's, using the partial index of ready
+    /// rows) and appends the claim's event in the same transaction.
+    /// </summary>
+    public abstract Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Asks the state machine once per claim whether Wilson may move a Ready item to Running (the
@@ -260,14 +237,6 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             ? reason
             : throw new InvalidOperationException($"the state machine no longer lets Wilson claim a Ready item: {result.Error}");
     }
-
-    /// <summary>Runs <see cref="ClaimSql"/> in the write transaction and returns the claimed row, if any.</summary>
-    protected virtual Task<WorkItemRow?> ClaimRowAsync(
-        DbConnection connection, DbTransaction transaction, ClaimRequest request, long now, long leaseExpiresAt, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrNullAsync<WorkItemRow>(
-            ClaimSql(request.ProjectId is not null),
-            new { request.Owner, LeaseExpiresAt = leaseExpiresAt, Now = now, request.ProjectId },
-            transaction, cancellationToken);
 
     public Task<bool> RenewLeaseAsync(long itemId, string owner, TimeSpan duration, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
@@ -472,7 +441,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         Payload = newEvent.PayloadJson,
     };
 
-    private Task<long> AppendTransitionAsync(DbConnection connection, DbTransaction transaction, long projectId, Transition transition, object? details, CancellationToken cancellationToken) =>
+    protected Task<long> AppendTransitionAsync(DbConnection connection, DbTransaction transaction, long projectId, Transition transition, object? details, CancellationToken cancellationToken) =>
         AppendAsync(connection, transaction, TransitionEvent(projectId, transition, details), cancellationToken);
 
     private static NewEvent TransitionEvent(long projectId, Transition transition, object? details) =>

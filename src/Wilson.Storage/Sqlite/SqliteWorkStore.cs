@@ -17,6 +17,9 @@ namespace Wilson.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteWorkStore : SqlWorkStore
 {
+    private static readonly string ClaimOneProjectSql = BuildClaimSql(oneProject: true);
+    private static readonly string ClaimAnyProjectSql = BuildClaimSql(oneProject: false);
+
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SqliteWriteQueue _writes;
@@ -45,7 +48,8 @@ internal sealed class SqliteWorkStore : SqlWorkStore
 
     // CROSS JOIN makes SQLite walk the item's own dependencies and look each up by (project_id, key);
     // with a plain JOIN and no statistics it scanned every item of the project for every candidate.
-    protected override string ClaimSql(bool oneProject) => $"""
+    // One text per scope rather than "@ProjectId IS NULL OR ...", so each keeps the plan that uses its index.
+    private static string BuildClaimSql(bool oneProject) => $"""
         UPDATE work_items
         SET status = 'Running', lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt, version = version + 1, updated_at = @Now
         WHERE id = (
@@ -127,10 +131,32 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    protected override async Task<WorkItemRow?> ClaimRowAsync(
+    public override async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
+    {
+        var reason = ApproveClaim(request.Owner);
+        var row = await WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now;
+            var leaseExpiresAt = now + (long)request.LeaseDuration.TotalMilliseconds;
+            var row = await ClaimRowAsync(connection, transaction, request, now, leaseExpiresAt, cancellationToken);
+            if (row is not null)
+            {
+                var transition = new Transition(row.Key, row.Stage, WorkStatus.Ready, row.Stage, WorkStatus.Running, reason, Actor.System);
+                await AppendTransitionAsync(connection, transaction, row.ProjectId, transition,
+                    new { owner = request.Owner, leaseExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt) }, cancellationToken);
+            }
+
+            return row;
+        }, cancellationToken);
+
+        // Reading the row's JSON happens here, after the commit, not while holding the writer.
+        return row?.ToItem();
+    }
+
+    private async Task<WorkItemRow?> ClaimRowAsync(
         DbConnection connection, DbTransaction transaction, ClaimRequest request, long now, long leaseExpiresAt, CancellationToken cancellationToken)
     {
-        var command = _statements.Get(ClaimSql(request.ProjectId is not null), (SqliteTransaction)transaction);
+        var command = _statements.Get((request.ProjectId is null ? ClaimAnyProjectSql : ClaimOneProjectSql), (SqliteTransaction)transaction);
         command.Parameters.AddWithValue("@Owner", request.Owner);
         command.Parameters.AddWithValue("@LeaseExpiresAt", leaseExpiresAt);
         command.Parameters.AddWithValue("@Now", now);
