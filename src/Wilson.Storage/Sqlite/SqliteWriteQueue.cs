@@ -26,9 +26,16 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
+    private readonly SqliteCommand _savepoint;
+    private readonly SqliteCommand _releaseSavepoint;
+    private readonly SqliteCommand _rollbackToSavepoint;
+
     public SqliteWriteQueue(SqliteConnection writer)
     {
         _writer = writer;
+        _savepoint = Prepare($"SAVEPOINT {Savepoint}");
+        _releaseSavepoint = Prepare($"RELEASE {Savepoint}");
+        _rollbackToSavepoint = Prepare($"ROLLBACK TO {Savepoint}");
         _loop = Task.Run(RunLoopAsync);
     }
 
@@ -49,6 +56,9 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _savepoint.Dispose();
+        _releaseSavepoint.Dispose();
+        _rollbackToSavepoint.Dispose();
     }
 
     private async Task RunLoopAsync()
@@ -113,7 +123,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
     private async Task RunInSavepointAsync(PendingWrite pending, SqliteTransaction transaction, List<PendingWrite> applied)
     {
-        transaction.Save(Savepoint);
+        Execute(_savepoint, transaction);
         try
         {
             await pending.RunAsync(_writer, transaction);
@@ -121,14 +131,28 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         catch (Exception ex) when (InTransaction())
         {
             // A failed statement leaves the transaction open: undo this write alone, keep the others.
-            transaction.Rollback(Savepoint);
-            transaction.Release(Savepoint);
+            Execute(_rollbackToSavepoint, transaction);
+            Execute(_releaseSavepoint, transaction);
             pending.Fail(ex);
             return;
         }
 
-        transaction.Release(Savepoint);
+        Execute(_releaseSavepoint, transaction);
         applied.Add(pending);
+    }
+
+    // Savepoints bracket every write of a shared transaction: kept as prepared commands, not compiled each time.
+    private static void Execute(SqliteCommand command, SqliteTransaction transaction)
+    {
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Prepare(string sql)
+    {
+        var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        return command;
     }
 
     // Some errors (I/O, a full disk) make SQLite roll the whole transaction back on its own.
