@@ -44,7 +44,9 @@ CREATE INDEX ix_work_items_ready ON work_items (priority, id) WHERE status = 'Re
 -- planner's statistics (a fresh database has none until autovacuum runs).
 CREATE INDEX ix_work_items_ready_in_project ON work_items (project_id, priority, id) WHERE status = 'Ready';
 CREATE INDEX ix_work_items_running ON work_items (lease_expires_at) WHERE status = 'Running';
-CREATE INDEX ix_work_items_project_status ON work_items (project_id, status);
+-- The dead letter, listed by `wilson status`. No (project_id, status) index: every transition
+-- would have to update it, and listing a project's items reads them through (project_id, key).
+CREATE INDEX ix_work_items_failed ON work_items (project_id) WHERE status = 'Failed';
 
 -- One row holds the last sequence number. Taking the next one locks the row until commit, so
 -- sequence numbers are gap-free (a rolled-back transaction gives its number back) and become
