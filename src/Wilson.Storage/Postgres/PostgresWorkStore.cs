@@ -197,7 +197,6 @@ internal sealed class PostgresWorkStore : SqlWorkStore
             """,
             row, transaction, cancellationToken);
 
-    protected override Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken) => Task.FromResult(eventId);
 
     /// <summary>A CTE <c>head</c> holding the next event number, taken only when <paramref name="condition"/> holds.</summary>
     private static string NextSequence(string condition) =>

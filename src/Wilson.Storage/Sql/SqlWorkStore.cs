@@ -12,9 +12,10 @@ using Wilson.Core.Workflow;
 namespace Wilson.Storage.Sql;
 
 /// <summary>
-/// The store's logic, written once: every item write reads the row inside a write transaction, asks
-/// the state machine, writes with a version check and appends its event in the same transaction.
-/// A dialect supplies connections, transactions, the claim statement and event sequencing.
+/// The store's logic, written once: an item write reads the row inside a write transaction, asks the
+/// state machine, writes with a version check and appends its event in the same transaction. The
+/// hot path is leaner: a completion decides on the worker's copy and writes only if the version
+/// still matches. A dialect supplies connections, transactions, the claim and event sequencing.
 /// </summary>
 internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProvider time) : IWorkStore
 {
@@ -72,14 +73,8 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     /// <summary>Runs <paramref name="write"/> in a transaction that holds the write lock, and commits it.</summary>
     protected abstract Task<T> RunInWriteTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Inserts an event that gets the next gap-free sequence number by the time its transaction
-    /// commits; returns the event's row id, for <see cref="SequenceOfAsync"/>.
-    /// </summary>
+    /// <summary>Inserts an event with the next gap-free sequence number and returns the number.</summary>
     protected abstract Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken);
-
-    /// <summary>The sequence number a committed event got.</summary>
-    protected abstract Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken);
 
     /// <summary>Starts whatever wakes this process when another process appends events.</summary>
     protected abstract Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken);
@@ -368,8 +363,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     public async Task<WorkEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken)
     {
         var row = NewEventRow(newEvent);
-        var id = await WriteAsync((connection, transaction) => InsertEventAsync(connection, transaction, row, cancellationToken), cancellationToken);
-        row.Seq = await SequenceOfAsync(id, cancellationToken);
+        row.Seq = await WriteAsync((connection, transaction) => InsertEventAsync(connection, transaction, row, cancellationToken), cancellationToken);
         return row.ToEvent();
     }
 

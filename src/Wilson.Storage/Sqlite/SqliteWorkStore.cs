@@ -36,6 +36,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         _changes = new SqliteChangeWatcher(path, Signal);
     }
 
+    // seq is the rowid: with one writer it is gap-free and in commit order.
     private const string InsertEventSql =
         "INSERT INTO events (project_id, item_key, type, actor, at, payload) VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, @Payload) RETURNING seq";
 
@@ -194,8 +195,6 @@ internal sealed class SqliteWorkStore : SqlWorkStore
             return true;
         }, cancellationToken);
 
-    // The rowid is the sequence number: with one writer it is gap-free and in commit order.
-    protected override Task<long> SequenceOfAsync(long eventId, CancellationToken cancellationToken) => Task.FromResult(eventId);
 
     protected override Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken)
     {
