@@ -49,7 +49,7 @@ internal sealed class ProjectContext : IAsyncDisposable
         var pipelines = PipelineCatalog.Load(layout.PipelinesDirectory);
         if (pipelines.Find(config.Pipeline) is null)
         {
-            throw new CliException($"{layout.ConfigFile}: project.pipeline: {PipelineError(pipelines, config.Pipeline)}");
+            throw new CliException($"{layout.ConfigFile}: project.pipeline: {pipelines.DescribeMissing(config.Pipeline)}");
         }
 
         var database = ProjectDatabase.Resolve(cli.DatabaseOption, cli.Environment, config, layout);
@@ -84,13 +84,7 @@ internal sealed class ProjectContext : IAsyncDisposable
 
     /// <summary>The pipeline <paramref name="name"/>, or a <see cref="CliException"/> with "did you mean" and the list.</summary>
     public Pipeline GetPipeline(string name) =>
-        Pipelines.Find(name) ?? throw new CliException(PipelineError(Pipelines, name));
+        Pipelines.Find(name) ?? throw new CliException(Pipelines.DescribeMissing(name));
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();
-
-    private static string PipelineError(PipelineCatalog pipelines, string name)
-    {
-        var names = pipelines.All.Select(p => p.Name).Order(StringComparer.Ordinal).ToList();
-        return $"no pipeline '{name}'{Suggestions.DidYouMean(name, names)}; pipelines: {string.Join(", ", names)}";
-    }
 }

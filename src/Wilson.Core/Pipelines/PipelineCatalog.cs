@@ -51,9 +51,11 @@ public sealed class PipelineCatalog
     public Pipeline? Find(string name) => _pipelines.GetValueOrDefault(name);
 
     /// <summary>The pipeline named <paramref name="name"/>, or an error listing the ones there are.</summary>
-    public Pipeline Get(string name) =>
-        Find(name) ?? throw new KeyNotFoundException(
-            $"no pipeline '{name}'{Suggestions.DidYouMean(name, _pipelines.Keys)}; pipelines: {string.Join(", ", _pipelines.Keys.Order(StringComparer.Ordinal))}");
+    public Pipeline Get(string name) => Find(name) ?? throw new KeyNotFoundException(DescribeMissing(name));
+
+    /// <summary>Why <paramref name="name"/> names no pipeline: "did you mean", then the pipelines there are.</summary>
+    public string DescribeMissing(string name) =>
+        $"no pipeline '{name}'{Suggestions.DidYouMean(name, _pipelines.Keys)}; pipelines: {string.Join(", ", _pipelines.Keys.Order(StringComparer.Ordinal))}";
 
     private static Dictionary<string, Pipeline> LoadBuiltIns()
     {

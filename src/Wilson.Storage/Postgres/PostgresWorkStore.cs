@@ -46,7 +46,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     // Each dependency is looked up by (project_id, key), one index probe per dependency, so an item
     // without any costs nothing: with a plain join the planner hash-joined the project's items for
     // every candidate (a full scan per candidate once statistics exist). The LATERAL ... LIMIT 1
-    // keeps that shape whatever the statistics say. ix_work_items_ready_in_project (migration 2)
+    // keeps that shape whatever the statistics say. ix_work_items_ready_in_project
     // lets a claim for one project read its first ready row instead of sorting all of them.
     private static string BuildClaimSql(bool oneProject) => $"""
         WITH next AS (

@@ -123,8 +123,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
 
             await AppendAsync(connection, transaction, new NewEvent(projectId, null,
                 paused ? EventTypes.ProjectPaused : EventTypes.ProjectResumed, actor, StoreJson.Write(new { reason })), cancellationToken);
-            return (await connection.QuerySingleValueAsync<ProjectRow>(
-                $"SELECT {ProjectRow.Columns} FROM projects WHERE id = @Id", new { Id = projectId }, transaction, cancellationToken)).ToProject();
+            return (await LoadProjectAsync(connection, transaction, projectId, cancellationToken))!.ToProject();
         }, cancellationToken);
 
     public async Task<ItemWriteResult> AddItemAsync(long projectId, NewWorkItem item, Actor actor, CancellationToken cancellationToken) =>
@@ -133,8 +132,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     public Task<IReadOnlyList<ItemWriteResult>> AddItemsAsync(long projectId, IReadOnlyList<NewWorkItem> items, Actor actor, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<ItemWriteResult>>(async (connection, transaction) =>
         {
-            var project = await connection.QuerySingleOrNullAsync<ProjectRow>(
-                $"SELECT {ProjectRow.Columns} FROM projects WHERE id = @Id", new { Id = projectId }, transaction, cancellationToken)
+            var project = await LoadProjectAsync(connection, transaction, projectId, cancellationToken)
                 ?? throw new InvalidOperationException($"no project with id {projectId}");
             var dependencies = items.SelectMany(i => i.Dependencies).Distinct(StringComparer.Ordinal).ToList();
             var existing = await ExistingKeysAsync(connection, transaction, projectId, dependencies, cancellationToken);
@@ -253,20 +251,19 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         if (held is { Status: WorkStatus.Running } && held.Lease?.Owner == owner)
         {
             var result = stateMachine.TryTransition(held, target, reason, actor);
-            if (!result.Succeeded)
+            if (result.Succeeded)
             {
-                return ItemWriteResult.Refused(WriteFailure.TransitionRefused, result.Error!, result.AllowedTargets);
-            }
-
-            var saved = result.Item! with { Version = held.Version + 1, UpdatedAt = time.GetUtcNow() };
-            var completed = NewEventRow(TransitionEvent(held.ProjectId, result.Transition!, new { owner }));
-            if (await WriteStateIfUnchangedAsync(held.Version, saved, completed, cancellationToken))
-            {
-                return ItemWriteResult.Success(saved);
+                var saved = result.Item! with { Version = held.Version + 1, UpdatedAt = time.GetUtcNow() };
+                var completed = NewEventRow(TransitionEvent(held.ProjectId, result.Transition!, new { owner }));
+                if (await WriteStateIfUnchangedAsync(held.Version, saved, completed, cancellationToken))
+                {
+                    return ItemWriteResult.Success(saved);
+                }
             }
         }
 
-        // Something moved (or the lease is not ours): decide again under the write lock, which says exactly what.
+        // Something moved, the lease is not ours, or the copy says no: decide again on the row itself,
+        // under the write lock, which says exactly what (a stale copy must not be the reason for a refusal).
         return await CompleteLockedAsync(held.Id, owner, target, reason, actor, cancellationToken);
     }
 
@@ -456,20 +453,17 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             return ItemWriteResult.Refused(WriteFailure.TransitionRefused, result.Error!, result.AllowedTargets);
         }
 
-        var saved = await UpdateAsync(connection, transaction, item.Version, result.Item!, stateOnly: true, cancellationToken);
-        if (saved is null)
-        {
-            return ChangedConcurrently(item.Key);
-        }
-
-        await AppendTransitionAsync(connection, transaction, item.ProjectId, result.Transition!, details, cancellationToken);
-        return ItemWriteResult.Success(saved);
+        var saved = result.Item! with { Version = item.Version + 1, UpdatedAt = time.GetUtcNow() };
+        var moved = NewEventRow(TransitionEvent(item.ProjectId, result.Transition!, details));
+        return await UpdateStateAndAppendAsync(connection, transaction, item.Version, saved, moved, cancellationToken)
+            ? ItemWriteResult.Success(saved)
+            : ChangedConcurrently(item.Key);
     }
 
     private async Task<ItemWriteResult> SaveAsync(
         DbConnection connection, DbTransaction transaction, WorkItem before, WorkItem after, NewEvent newEvent, CancellationToken cancellationToken)
     {
-        var saved = await UpdateAsync(connection, transaction, before.Version, after, stateOnly: false, cancellationToken);
+        var saved = await UpdateContentAsync(connection, transaction, before.Version, after, cancellationToken);
         if (saved is null)
         {
             return ChangedConcurrently(before.Key);
@@ -479,14 +473,12 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         return ItemWriteResult.Success(saved);
     }
 
-    /// <summary>Writes <paramref name="item"/> if the row is still at <paramref name="expectedVersion"/>; null if it is not.</summary>
-    private async Task<WorkItem?> UpdateAsync(
-        DbConnection connection, DbTransaction transaction, long expectedVersion, WorkItem item, bool stateOnly, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="item"/>'s content if the row is still at <paramref name="expectedVersion"/>; null if it is not.</summary>
+    private async Task<WorkItem?> UpdateContentAsync(
+        DbConnection connection, DbTransaction transaction, long expectedVersion, WorkItem item, CancellationToken cancellationToken)
     {
         var saved = item with { Version = expectedVersion + 1, UpdatedAt = time.GetUtcNow() };
-        var changed = stateOnly
-            ? await connection.ExecuteAsync(UpdateStateSql, StateArguments(saved, expectedVersion), transaction, cancellationToken)
-            : await connection.ExecuteAsync(UpdateItemSql, UpdateArguments(saved, expectedVersion), transaction, cancellationToken);
+        var changed = await connection.ExecuteAsync(UpdateItemSql, UpdateArguments(saved, expectedVersion), transaction, cancellationToken);
         return changed == 1 ? saved : null;
     }
 
@@ -521,17 +513,20 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     /// still at <paramref name="expectedVersion"/>; false (and nothing written) if it is not.
     /// </summary>
     protected virtual Task<bool> WriteStateIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
-        {
-            var changed = await connection.ExecuteAsync(UpdateStateSql, StateArguments(saved, expectedVersion), transaction, cancellationToken);
-            if (changed == 0)
-            {
-                return false;
-            }
+        WriteAsync((connection, transaction) => UpdateStateAndAppendAsync(connection, transaction, expectedVersion, saved, newEvent, cancellationToken), cancellationToken);
 
-            await InsertEventAsync(connection, transaction, newEvent, cancellationToken);
-            return true;
-        }, cancellationToken);
+    private async Task<bool> UpdateStateAndAppendAsync(
+        DbConnection connection, DbTransaction transaction, long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken)
+    {
+        var changed = await connection.ExecuteAsync(UpdateStateSql, StateArguments(saved, expectedVersion), transaction, cancellationToken);
+        if (changed == 0)
+        {
+            return false;
+        }
+
+        await InsertEventAsync(connection, transaction, newEvent, cancellationToken);
+        return true;
+    }
 
     private async Task<WorkItem> InsertNewItemAsync(
         DbConnection connection, DbTransaction transaction, long projectId, string key, NewWorkItem spec, string defaultPipeline, Actor actor, CancellationToken cancellationToken)
@@ -581,14 +576,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         var pipelineName = item.Pipeline ?? defaultPipeline;
         if (stateMachine.Pipelines.Find(pipelineName) is null)
         {
-            try
-            {
-                stateMachine.Pipelines.Get(pipelineName);
-            }
-            catch (KeyNotFoundException ex)
-            {
-                problems.Add($"pipeline: {ex.Message}");
-            }
+            problems.Add($"pipeline: {stateMachine.Pipelines.DescribeMissing(pipelineName)}");
         }
 
         problems.AddRange(item.Dependencies.Where(d => WorkItemRules.IsKey(d) && !existingKeys.Contains(d))
@@ -645,6 +633,10 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             new { ProjectId = projectId, Key = key }, transaction, cancellationToken);
         return row?.ToItem();
     }
+
+    private static Task<ProjectRow?> LoadProjectAsync(DbConnection connection, DbTransaction transaction, long projectId, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrNullAsync<ProjectRow>(
+            $"SELECT {ProjectRow.Columns} FROM projects WHERE id = @Id", new { Id = projectId }, transaction, cancellationToken);
 
     private static async Task<Project?> FindProjectAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrNullAsync<ProjectRow>(
