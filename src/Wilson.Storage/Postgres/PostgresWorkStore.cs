@@ -94,7 +94,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         var reason = ApproveClaim(request.Owner);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrNullAsync<WorkItemRow>((request.ProjectId is null ? ClaimAnyProjectSql : ClaimOneProjectSql), new
+        await using var reader = await connection.ReadAsync((request.ProjectId is null ? ClaimAnyProjectSql : ClaimOneProjectSql), new
         {
             request.Owner,
             LeaseExpiresAt = leaseExpiresAt.ToUnixTimeMilliseconds(),
@@ -105,6 +105,9 @@ internal sealed class PostgresWorkStore : SqlWorkStore
             Reason = reason,
             LeaseExpiresAtText = leaseExpiresAt.ToString("O", CultureInfo.InvariantCulture),
         }, null, cancellationToken);
+        // By ordinal: the claimed columns come first, in WorkItemRow.Columns order.
+        var row = await reader.ReadAsync(cancellationToken) ? WorkItemRow.Read(reader) : null;
+        await reader.DisposeAsync();
         Signal.Pulse();
         return row?.ToItem();
     }

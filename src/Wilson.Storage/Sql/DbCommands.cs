@@ -19,4 +19,7 @@ internal static class DbCommands
 
     public static Task<T> QuerySingleValueAsync<T>(this DbConnection connection, string sql, object? args, DbTransaction? transaction, CancellationToken cancellationToken) =>
         connection.QuerySingleAsync<T>(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
+
+    public static Task<DbDataReader> ReadAsync(this DbConnection connection, string sql, object? args, DbTransaction? transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteReaderAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
 }

@@ -254,7 +254,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
             if (result.Succeeded)
             {
                 var saved = result.Item! with { Version = held.Version + 1, UpdatedAt = time.GetUtcNow() };
-                var completed = NewEventRow(TransitionEvent(held.ProjectId, result.Transition!, new { owner }));
+                var completed = TransitionEventRow(held.ProjectId, result.Transition!, new { owner });
                 if (await WriteStateIfUnchangedAsync(held.Version, saved, completed, cancellationToken))
                 {
                     return ItemWriteResult.Success(saved);
@@ -435,6 +435,10 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
     protected Task<long> AppendTransitionAsync(DbConnection connection, DbTransaction transaction, long projectId, Transition transition, object? details, CancellationToken cancellationToken) =>
         AppendAsync(connection, transaction, TransitionEvent(projectId, transition, details), cancellationToken);
 
+    /// <summary>The event row recording <paramref name="transition"/>, with <paramref name="details"/> of the write that made it.</summary>
+    protected EventRow TransitionEventRow(long projectId, Transition transition, object? details) =>
+        NewEventRow(TransitionEvent(projectId, transition, details));
+
     private static NewEvent TransitionEvent(long projectId, Transition transition, object? details) =>
         new(projectId, transition.Key, EventTypes.ItemTransitioned, transition.Actor, StoreJson.Write(new
         {
@@ -454,7 +458,7 @@ internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProv
         }
 
         var saved = result.Item! with { Version = item.Version + 1, UpdatedAt = time.GetUtcNow() };
-        var moved = NewEventRow(TransitionEvent(item.ProjectId, result.Transition!, details));
+        var moved = TransitionEventRow(item.ProjectId, result.Transition!, details);
         return await UpdateStateAndAppendAsync(connection, transaction, item.Version, saved, moved, cancellationToken)
             ? ItemWriteResult.Success(saved)
             : ChangedConcurrently(item.Key);

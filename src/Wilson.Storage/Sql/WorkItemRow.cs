@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Wilson.Core.Items;
 
 namespace Wilson.Storage.Sql;
@@ -35,6 +36,42 @@ internal sealed class WorkItemRow
     public long Version { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Reads the current row of a reader whose columns are <see cref="Columns"/>, in that order. The claim
+    /// reads its row while holding the write lock: by ordinal, this costs a fraction of Dapper's mapping
+    /// (which looks every column up by name on each call).
+    /// </summary>
+    public static WorkItemRow Read(DbDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        ProjectId = reader.GetInt64(1),
+        Key = reader.GetString(2),
+        Title = reader.GetString(3),
+        Description = reader.GetString(4),
+        AcceptanceCriteria = reader.GetString(5),
+        DefinitionOfDone = reader.GetString(6),
+        Kind = reader.GetString(7),
+        Tier = reader.GetString(8),
+        Priority = reader.GetInt32(9),
+        Parent = NullableString(reader, 10),
+        Dependencies = reader.GetString(11),
+        Context = reader.GetString(12),
+        Verification = reader.GetString(13),
+        Checklist = reader.GetString(14),
+        Pipeline = reader.GetString(15),
+        Stage = reader.GetString(16),
+        Status = reader.GetString(17),
+        PausedFrom = NullableString(reader, 18),
+        Attempts = reader.GetInt32(19),
+        LeaseOwner = NullableString(reader, 20),
+        LeaseExpiresAt = reader.IsDBNull(21) ? null : reader.GetInt64(21),
+        Version = reader.GetInt64(22),
+        CreatedAt = reader.GetInt64(23),
+        UpdatedAt = reader.GetInt64(24),
+    };
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static WorkItemRow From(WorkItem item) => new()
     {

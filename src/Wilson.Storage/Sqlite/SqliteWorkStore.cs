@@ -23,14 +23,17 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SqliteWriteQueue _writes;
+    private readonly SqliteCheckpointer _checkpointer;
     private readonly SqliteStatementCache _statements;
     private readonly SqliteChangeWatcher _changes;
 
-    private SqliteWorkStore(string path, SqliteConnection writer, string connectionString, WorkflowStateMachine stateMachine, TimeProvider time)
+    private SqliteWorkStore(
+        string path, SqliteConnection writer, SqliteCheckpointer checkpointer, string connectionString, WorkflowStateMachine stateMachine, TimeProvider time)
         : base(stateMachine, time)
     {
         _writer = writer;
-        _writes = new SqliteWriteQueue(writer);
+        _checkpointer = checkpointer;
+        _writes = new SqliteWriteQueue(writer, checkpointer.Committed);
         _statements = new SqliteStatementCache(writer);
         _connectionString = connectionString;
         _changes = new SqliteChangeWatcher(path, Signal);
@@ -62,9 +65,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
                   WHERE x.status <> 'Done')
             ORDER BY w.priority, w.id
             LIMIT 1)
-        RETURNING id, project_id, key, title, description, acceptance_criteria, definition_of_done, kind, tier, priority, parent,
-            dependencies, context, verification, checklist, pipeline, stage, status, paused_from, attempts, lease_owner,
-            lease_expires_at, version, created_at, updated_at
+        RETURNING {WorkItemRow.Columns}
         """;
 
     /// <summary>Opens (creating if needed) the database file and applies missing migrations.</summary>
@@ -80,15 +81,18 @@ internal sealed class SqliteWorkStore : SqlWorkStore
             DefaultTimeout = 30,
         }.ToString();
         var writer = new SqliteConnection(connectionString);
+        SqliteCheckpointer? checkpointer = null;
         SqliteWorkStore? store = null;
         try
         {
             await writer.OpenAsync(cancellationToken);
-            var synchronous = durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+            var synchronous = $"PRAGMA synchronous = {(durability == SqliteDurability.Full ? "FULL" : "NORMAL")};";
+            // The checkpointer copies the log back, not the writer's commits: see SqliteCheckpointer.
             await writer.ExecuteAsync(
-                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
+                $"PRAGMA journal_mode = WAL; {synchronous} PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;",
                 null, null, cancellationToken);
-            store = new SqliteWorkStore(path, writer, connectionString, stateMachine, time);
+            checkpointer = await SqliteCheckpointer.StartAsync(connectionString, synchronous, cancellationToken);
+            store = new SqliteWorkStore(path, writer, checkpointer, connectionString, stateMachine, time);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             await store.RunInWriteTransactionAsync(
                 (connection, transaction) => MigrationRunner.ApplyAsync(connection, transaction, DatabaseKind.Sqlite, now, cancellationToken),
@@ -103,6 +107,11 @@ internal sealed class SqliteWorkStore : SqlWorkStore
             }
             else
             {
+                if (checkpointer is not null)
+                {
+                    await checkpointer.DisposeAsync();
+                }
+
                 await writer.DisposeAsync();
             }
 
@@ -120,81 +129,103 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     protected override Task<T> RunInWriteTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         _writes.RunAsync(write, cancellationToken);
 
-    protected override async Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken)
+    protected override Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken)
     {
-        var command = _statements.Get(InsertEventSql, (SqliteTransaction)transaction);
-        command.Parameters.AddWithValue("@ProjectId", row.ProjectId);
-        command.Parameters.AddWithValue("@ItemKey", (object?)row.ItemKey ?? DBNull.Value);
-        command.Parameters.AddWithValue("@Type", row.Type);
-        command.Parameters.AddWithValue("@Actor", row.Actor);
-        command.Parameters.AddWithValue("@At", row.At);
-        command.Parameters.AddWithValue("@Payload", row.Payload);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(InsertEvent((SqliteTransaction)transaction, row));
+    }
+
+    // The statements of the hot path run synchronously on the writer: Microsoft.Data.Sqlite's async
+    // methods run synchronously anyway, and only add a task and a state machine per statement.
+    private long InsertEvent(SqliteTransaction transaction, EventRow row)
+    {
+        var command = _statements.Get(InsertEventSql, transaction, "@ProjectId", "@ItemKey", "@Type", "@Actor", "@At", "@Payload");
+        var parameters = command.Parameters;
+        parameters[0].Value = row.ProjectId;
+        parameters[1].Value = (object?)row.ItemKey ?? DBNull.Value;
+        parameters[2].Value = row.Type;
+        parameters[3].Value = row.Actor;
+        parameters[4].Value = row.At;
+        parameters[5].Value = row.Payload;
+        return (long)command.ExecuteScalar()!;
     }
 
     public override async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
         var reason = ApproveClaim(request.Owner);
-        var row = await WriteAsync(async (connection, transaction) =>
+        var row = await WriteAsync((_, transaction) =>
         {
-            var now = Now;
-            var leaseExpiresAt = now + (long)request.LeaseDuration.TotalMilliseconds;
-            var row = await ClaimRowAsync(connection, transaction, request, now, leaseExpiresAt, cancellationToken);
-            if (row is not null)
-            {
-                var transition = new Transition(row.Key, row.Stage, WorkStatus.Ready, row.Stage, WorkStatus.Running, reason, Actor.System);
-                await AppendTransitionAsync(connection, transaction, row.ProjectId, transition,
-                    new { owner = request.Owner, leaseExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt) }, cancellationToken);
-            }
-
-            return row;
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(ClaimAndRecord((SqliteTransaction)transaction, request, reason));
         }, cancellationToken);
 
         // Reading the row's JSON happens here, after the commit, not while holding the writer.
         return row?.ToItem();
     }
 
-    private async Task<WorkItemRow?> ClaimRowAsync(
-        DbConnection connection, DbTransaction transaction, ClaimRequest request, long now, long leaseExpiresAt, CancellationToken cancellationToken)
+    private WorkItemRow? ClaimAndRecord(SqliteTransaction transaction, ClaimRequest request, string reason)
     {
-        var command = _statements.Get((request.ProjectId is null ? ClaimAnyProjectSql : ClaimOneProjectSql), (SqliteTransaction)transaction);
-        command.Parameters.AddWithValue("@Owner", request.Owner);
-        command.Parameters.AddWithValue("@LeaseExpiresAt", leaseExpiresAt);
-        command.Parameters.AddWithValue("@Now", now);
-        if (request.ProjectId is { } projectId)
+        var now = Now;
+        var leaseExpiresAt = now + (long)request.LeaseDuration.TotalMilliseconds;
+        var row = ClaimRow(transaction, request, now, leaseExpiresAt);
+        if (row is not null)
         {
-            command.Parameters.AddWithValue("@ProjectId", projectId);
+            var transition = new Transition(row.Key, row.Stage, WorkStatus.Ready, row.Stage, WorkStatus.Running, reason, Actor.System);
+            InsertEvent(transaction, TransitionEventRow(row.ProjectId, transition,
+                new { owner = request.Owner, leaseExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt) }));
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? reader.GetRowParser<WorkItemRow>()(reader) : null;
+        return row;
+    }
+
+    private WorkItemRow? ClaimRow(SqliteTransaction transaction, ClaimRequest request, long now, long leaseExpiresAt)
+    {
+        var command = request.ProjectId is { } projectId
+            ? _statements.Get(ClaimOneProjectSql, transaction, "@Owner", "@LeaseExpiresAt", "@Now", "@ProjectId")
+            : _statements.Get(ClaimAnyProjectSql, transaction, "@Owner", "@LeaseExpiresAt", "@Now");
+        var parameters = command.Parameters;
+        parameters[0].Value = request.Owner;
+        parameters[1].Value = leaseExpiresAt;
+        parameters[2].Value = now;
+        if (request.ProjectId is { } scope)
+        {
+            parameters[3].Value = scope;
+        }
+
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? WorkItemRow.Read(reader) : null;
     }
 
     protected override Task<bool> WriteStateIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+        WriteAsync((_, transaction) =>
         {
-            var command = _statements.Get(UpdateStateSql, (SqliteTransaction)transaction);
-            (string Name, object? Value)[] values =
-            [
-                ("@Stage", saved.Stage), ("@Status", saved.Status.ToString()), ("@PausedFrom", saved.PausedFrom?.ToString()),
-                ("@Attempts", saved.Attempts), ("@LeaseOwner", saved.Lease?.Owner), ("@LeaseExpiresAt", saved.Lease?.ExpiresAt.ToUnixTimeMilliseconds()),
-                ("@Version", saved.Version), ("@UpdatedAt", saved.UpdatedAt.ToUnixTimeMilliseconds()), ("@Id", saved.Id),
-                ("@ExpectedVersion", expectedVersion),
-            ];
-            foreach (var (name, value) in values)
-            {
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
-
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return false;
-            }
-
-            await InsertEventAsync(connection, transaction, newEvent, cancellationToken);
-            return true;
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(WriteStateIfUnchanged((SqliteTransaction)transaction, expectedVersion, saved, newEvent));
         }, cancellationToken);
 
+    private bool WriteStateIfUnchanged(SqliteTransaction transaction, long expectedVersion, WorkItem saved, EventRow newEvent)
+    {
+        var command = _statements.Get(UpdateStateSql, transaction,
+            "@Stage", "@Status", "@PausedFrom", "@Attempts", "@LeaseOwner", "@LeaseExpiresAt", "@Version", "@UpdatedAt", "@Id", "@ExpectedVersion");
+        var parameters = command.Parameters;
+        parameters[0].Value = saved.Stage;
+        parameters[1].Value = saved.Status.ToString();
+        parameters[2].Value = (object?)saved.PausedFrom?.ToString() ?? DBNull.Value;
+        parameters[3].Value = saved.Attempts;
+        parameters[4].Value = (object?)saved.Lease?.Owner ?? DBNull.Value;
+        parameters[5].Value = (object?)saved.Lease?.ExpiresAt.ToUnixTimeMilliseconds() ?? DBNull.Value;
+        parameters[6].Value = saved.Version;
+        parameters[7].Value = saved.UpdatedAt.ToUnixTimeMilliseconds();
+        parameters[8].Value = saved.Id;
+        parameters[9].Value = expectedVersion;
+        if (command.ExecuteNonQuery() == 0)
+        {
+            return false;
+        }
+
+        InsertEvent(transaction, newEvent);
+        return true;
+    }
 
     protected override Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken)
     {
@@ -206,6 +237,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     {
         _changes.Dispose();
         await _writes.DisposeAsync();
+        await _checkpointer.DisposeAsync();
         _statements.Dispose();
         await _writer.DisposeAsync();
 

@@ -23,6 +23,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private const string Savepoint = "wilson_write";
 
     private readonly SqliteConnection _writer;
+    private readonly Action _committed;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
@@ -30,9 +31,12 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private readonly SqliteCommand _releaseSavepoint;
     private readonly SqliteCommand _rollbackToSavepoint;
 
-    public SqliteWriteQueue(SqliteConnection writer)
+    /// <param name="writer">The connection every write runs on.</param>
+    /// <param name="committed">Called on the writer's thread after each commit; must be cheap.</param>
+    public SqliteWriteQueue(SqliteConnection writer, Action committed)
     {
         _writer = writer;
+        _committed = committed;
         _savepoint = Prepare($"SAVEPOINT {Savepoint}");
         _releaseSavepoint = Prepare($"RELEASE {Savepoint}");
         _rollbackToSavepoint = Prepare($"ROLLBACK TO {Savepoint}");
@@ -103,6 +107,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
             }
 
             transaction.Commit();
+            _committed();
         }
         catch (Exception ex)
         {
