@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Wilson.Cli.Commands;
 using Wilson.Core.Configuration;
+using Wilson.Llm;
 using Wilson.Testing;
 
 namespace Wilson.Cli.Tests;
@@ -136,6 +137,47 @@ public sealed class InitCommandTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(["error: --pipeline: no pipeline 'tdx' (did you mean 'tdd'?); pipelines: standard, tdd (add your own in .wilson/pipelines/ after init)"], run.ErrorLines);
+        Assert.False(Directory.Exists(repository.Combine(".wilson")));
+    }
+
+    [Fact]
+    public async Task Init_WithProfile_WritesThatProfilesModels()
+    {
+        using var repository = await TempGitRepository.CreateAsync();
+
+        var run = await Cli.RunAsync(repository.Path, "init", "--profile", "cloud");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("models: profile cloud", run.Stdout, StringComparison.Ordinal);
+        var config = ProjectConfigFile.Parse("wilson.yaml", await File.ReadAllTextAsync(repository.Combine(".wilson", "wilson.yaml")));
+        Assert.Equal(["claude-sonnet-4-5", "qwen2.5-coder:7b"], config.Models.PurposeModels["plan"]);
+        Assert.Equal("ANTHROPIC_API_KEY", config.Models.Endpoints["anthropic"].ApiKeyEnv);
+    }
+
+    [Fact]
+    public async Task Init_WithoutProfile_ChoosesOneForThisMachinesMemoryAndSaysSo()
+    {
+        using var repository = await TempGitRepository.CreateAsync();
+
+        var run = await Cli.RunAsync(repository.Path, "init", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal(MachineProfiles.ForMemory(MachineMemory.TotalBytes()), json.RootElement.GetProperty("profile").GetString());
+        Assert.True(json.RootElement.GetProperty("profileDetected").GetBoolean());
+        var config = ProjectConfigFile.Parse("wilson.yaml", await File.ReadAllTextAsync(repository.Combine(".wilson", "wilson.yaml")));
+        Assert.NotEmpty(config.Models.PurposeModels["chat"]);
+    }
+
+    [Fact]
+    public async Task Init_WithUnknownProfile_SuggestsTheClosestAndWritesNothing()
+    {
+        using var repository = await TempGitRepository.CreateAsync();
+
+        var run = await Cli.RunAsync(repository.Path, "init", "--profile", "medium");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["error: --profile: no profile 'medium'; profiles: low, mid, high, cloud"], run.ErrorLines);
         Assert.False(Directory.Exists(repository.Combine(".wilson")));
     }
 

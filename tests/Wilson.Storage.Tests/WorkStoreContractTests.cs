@@ -5,6 +5,7 @@ using Wilson.Core.Events;
 using Wilson.Core.Items;
 using Wilson.Core.Projects;
 using Wilson.Core.Storage;
+using Wilson.Core.Usage;
 using Wilson.Core.Workflow;
 using Wilson.Testing;
 
@@ -582,5 +583,39 @@ public abstract class WorkStoreContractTests : IAsyncLifetime
         Assert.True(await next.WaitAsync(Patience));
         Assert.Equal("T-1", watch.Current.ItemKey);
         Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(4), "woken within 4 s");
+    }
+
+    [Fact]
+    public async Task GetUsageAsync_SumsCallsPerExecutionItemProjectAndDay()
+    {
+        var other = await TestStores.RegisterAsync(Store, "other", Ct);
+        var monday = new DateTimeOffset(2026, 11, 23, 23, 59, 0, TimeSpan.Zero);
+        ModelCall Call(long? project, string? item, long? execution, long tokensIn, long tokensOut, long costMicros, DateTimeOffset at) => new()
+        {
+            ProjectId = project, ItemKey = item, ExecutionId = execution, Purpose = "code", Model = "coder:7b", Endpoint = "local",
+            InputTokens = tokensIn, OutputTokens = tokensOut, CostMicros = costMicros, At = at,
+            Duration = TimeSpan.FromMilliseconds(800), TimeToFirstToken = TimeSpan.FromMilliseconds(120),
+        };
+
+        await Store.RecordModelCallAsync(Call(Project.Id, "T-1", 7, 100, 20, 1_500, monday), Ct);
+        await Store.RecordModelCallAsync(Call(Project.Id, "T-1", 8, 300, 40, 2_250, monday), Ct);
+        await Store.RecordModelCallAsync(Call(Project.Id, "T-2", 9, 50, 5, 333, monday.AddMinutes(2)), Ct);
+        await Store.RecordModelCallAsync(Call(other.Id, "T-1", 10, 1_000, 100, 10_000, monday), Ct);
+        await Store.RecordModelCallAsync(Call(null, null, null, 10, 1, 1, monday), Ct);
+
+        var day = DateOnly.FromDateTime(monday.UtcDateTime);
+        Assert.Equal(new UsageTotals(2, 400, 60, 3_750), await Store.GetUsageAsync(new UsageScope(Project.Id, "T-1"), Ct));
+        Assert.Equal(new UsageTotals(1, 300, 40, 2_250), await Store.GetUsageAsync(new UsageScope(ExecutionId: 8), Ct));
+        Assert.Equal(new UsageTotals(2, 400, 60, 3_750), await Store.GetUsageAsync(new UsageScope(Project.Id, Day: day), Ct));
+        Assert.Equal(new UsageTotals(1, 50, 5, 333), await Store.GetUsageAsync(new UsageScope(Project.Id, Day: day.AddDays(1)), Ct));
+        Assert.Equal(new UsageTotals(4, 1_410, 161, 13_751), await Store.GetUsageAsync(new UsageScope(Day: day), Ct));
+        Assert.Equal(new UsageTotals(5, 1_460, 166, 14_084), await Store.GetUsageAsync(UsageScope.All, Ct));
+        Assert.Equal(0.014084m, (await Store.GetUsageAsync(UsageScope.All, Ct)).Cost);
+    }
+
+    [Fact]
+    public async Task GetUsageAsync_NothingRecorded_IsZero()
+    {
+        Assert.Equal(UsageTotals.None, await Store.GetUsageAsync(new UsageScope(Project.Id), Ct));
     }
 }

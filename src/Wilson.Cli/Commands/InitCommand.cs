@@ -7,6 +7,7 @@ using Wilson.Core.Configuration;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Projects;
 using Wilson.Core.Workflow;
+using Wilson.Llm;
 using Wilson.Storage;
 
 namespace Wilson.Cli.Commands;
@@ -66,14 +67,18 @@ internal static partial class InitCommand
             DefaultValueFactory = _ => PipelineCatalog.DefaultPipeline,
         };
         var branch = new Option<string?>("--branch") { Description = "The branch finished work is merged into (default: the current branch)" };
+        var profile = new Option<string?>("--profile")
+        {
+            Description = $"The models to configure: {string.Join(", ", MachineProfiles.Names)} (default: the local profile that fits this machine's memory)",
+        };
 
         var command = new Command("init", "Set a git repository up for Wilson: .wilson/wilson.yaml, pipelines and the database")
         {
-            path, gitInit, name, pipeline, branch,
+            path, gitInit, name, pipeline, branch, profile,
         };
         command.SetCliAction(environment, options, (cli, cancellationToken) => RunAsync(
             cli,
-            new InitRequest(cli.Get(path), cli.Get(gitInit), cli.Get(name), cli.Get(pipeline), cli.Get(branch)),
+            new InitRequest(cli.Get(path), cli.Get(gitInit), cli.Get(name), cli.Get(pipeline), cli.Get(branch), cli.Get(profile)),
             cancellationToken));
         return command;
     }
@@ -92,7 +97,8 @@ internal static partial class InitCommand
         var name = request.Name is { } given ? CheckName(given) : NameFrom(root);
         var branch = request.Branch ?? await CurrentBranchAsync(git, root, cancellationToken);
         var pipeline = CheckPipeline(request.Pipeline);
-        var configText = ProjectConfigFile.Template(name, branch, pipeline);
+        var profile = request.Profile is { } chosen ? CheckProfile(chosen) : MachineProfiles.ForMemory(MachineMemory.TotalBytes());
+        var configText = ProjectConfigFile.Template(name, branch, pipeline) + "\n" + MachineProfiles.Text(profile);
 
         // Read back what we are about to write, so a name or branch YAML cannot hold fails before any file exists.
         _ = ProjectConfigFile.Parse(layout.ConfigFile, configText);
@@ -119,6 +125,8 @@ internal static partial class InitCommand
             Name = name,
             DefaultBranch = branch,
             Pipeline = pipeline,
+            Profile = profile,
+            ProfileDetected = request.Profile is null,
             Database = database.Describe(),
             DatabaseIsDefault = database == DatabaseLocation.Sqlite(layout.DefaultDatabase),
             GitInitialised = gitInitialised,
@@ -192,6 +200,12 @@ internal static partial class InitCommand
             $"--pipeline: no pipeline '{pipeline}'{Suggestions.DidYouMean(pipeline, names)}; pipelines: {string.Join(", ", names)} (add your own in .wilson/pipelines/ after init)");
     }
 
+    private static string CheckProfile(string profile) =>
+        MachineProfiles.Names.Contains(profile)
+            ? profile
+            : throw new CliException(
+                $"--profile: no profile '{profile}'{Suggestions.DidYouMean(profile, MachineProfiles.Names)}; profiles: {string.Join(", ", MachineProfiles.Names)}");
+
     private static async Task WriteIfMissingAsync(ProjectLayout layout, string file, string text, List<string> created, CancellationToken cancellationToken)
     {
         if (!File.Exists(file))
@@ -223,6 +237,7 @@ internal static partial class InitCommand
 
         console.MarkupLine($"Initialised Wilson project [bold]{Markup.Escape(result.Name!)}[/] in {Markup.Escape(result.Root)}");
         console.WriteLine($"  branch {result.DefaultBranch}, pipeline {result.Pipeline}");
+        console.WriteLine($"  models: profile {result.Profile}{(result.ProfileDetected ? " (chosen for this machine's memory; --profile to choose)" : "")}");
         foreach (var file in result.Created)
         {
             console.WriteLine($"  created {file}");

@@ -1,4 +1,4 @@
 namespace Wilson.Cli.Commands;
 
 /// <summary>The arguments of <c>wilson init</c> as given; null where the person left the default.</summary>
-internal sealed record InitRequest(string? Path, bool GitInit, string? Name, string Pipeline, string? Branch);
+internal sealed record InitRequest(string? Path, bool GitInit, string? Name, string Pipeline, string? Branch, string? Profile);

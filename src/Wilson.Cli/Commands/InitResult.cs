@@ -13,6 +13,12 @@ internal sealed record InitResult
 
     public string? Pipeline { get; init; }
 
+    /// <summary>The machine profile whose models section was written.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>True when the profile was chosen from the machine's memory rather than given.</summary>
+    public bool ProfileDetected { get; init; }
+
     /// <summary>Where the data lives, as <c>DatabaseLocation.Describe()</c> says it: never with a password.</summary>
     public string? Database { get; init; }
 

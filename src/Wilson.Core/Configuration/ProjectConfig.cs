@@ -20,4 +20,7 @@ public sealed record ProjectConfig
 
     /// <summary>Runs that may end without a result before the item is dead-lettered.</summary>
     public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Where models run and which does what; empty when the file has no <c>models</c> section.</summary>
+    public ModelsConfig Models { get; init; } = ModelsConfig.Empty;
 }

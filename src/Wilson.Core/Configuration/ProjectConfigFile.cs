@@ -5,7 +5,7 @@ public static class ProjectConfigFile
 {
     public const string FileName = "wilson.yaml";
 
-    private static readonly string[] RootKeys = ["project", "database", "leases"];
+    private static readonly string[] RootKeys = ["project", "database", "leases", "models"];
     private static readonly string[] ProjectKeys = ["name", "default_branch", "pipeline", "test_command"];
     private static readonly string[] LeaseKeys = ["duration", "max_attempts"];
 
@@ -42,6 +42,11 @@ public static class ProjectConfigFile
                 LeaseDuration = duration,
                 MaxAttempts = reader.GetInt(leases, "leases", "max_attempts", 1, 100) ?? config.MaxAttempts,
             };
+        }
+
+        if (reader.GetMapping(root, "", "models") is { } models)
+        {
+            config = config with { Models = ModelsConfigParser.Parse(reader, models) };
         }
 
         return config;

@@ -1,3 +1,4 @@
+using Wilson.Core.Usage;
 using Wilson.Core.Events;
 using Wilson.Core.Items;
 using Wilson.Core.Projects;
@@ -79,4 +80,10 @@ public interface IWorkStore : IAsyncDisposable
     /// Waits without polling: woken in process by appends, and across processes where the database can tell.
     /// </summary>
     IAsyncEnumerable<WorkEvent> WatchEventsAsync(EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Adds one model call to the usage ledger.</summary>
+    Task RecordModelCallAsync(ModelCall modelCall, CancellationToken cancellationToken);
+
+    /// <summary>Calls, tokens and cost summed over <paramref name="scope"/>.</summary>
+    Task<UsageTotals> GetUsageAsync(UsageScope scope, CancellationToken cancellationToken);
 }

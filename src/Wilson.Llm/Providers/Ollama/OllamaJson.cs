@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace Wilson.Llm.Providers.Ollama;
+
+/// <summary>Builds Ollama's request bodies from Microsoft.Extensions.AI messages and tools.</summary>
+internal static class OllamaJson
+{
+    public static JsonObject ChatRequest(string model, IEnumerable<ChatMessage> messages, ChatOptions? options, OllamaModelOptions modelOptions)
+    {
+        var body = new JsonObject
+        {
+            ["model"] = model,
+            ["messages"] = new JsonArray([.. messages.Select(Message)]),
+            ["stream"] = true,
+        };
+        if (modelOptions.KeepAlive is { } keepAlive)
+        {
+            body["keep_alive"] = KeepAlive(keepAlive);
+        }
+
+        var ollamaOptions = new JsonObject();
+        if (modelOptions.NumCtx is { } numCtx)
+        {
+            ollamaOptions["num_ctx"] = numCtx;
+        }
+
+        if (options?.Temperature is { } temperature)
+        {
+            ollamaOptions["temperature"] = temperature;
+        }
+
+        if (options?.MaxOutputTokens is { } maxTokens)
+        {
+            ollamaOptions["num_predict"] = maxTokens;
+        }
+
+        if (ollamaOptions.Count > 0)
+        {
+            body["options"] = ollamaOptions;
+        }
+
+        var tools = options?.Tools?.OfType<AIFunctionDeclaration>().Select(Tool).ToList();
+        if (tools is { Count: > 0 })
+        {
+            body["tools"] = new JsonArray([.. tools]);
+        }
+
+        return body;
+    }
+
+    /// <summary>Ollama's keep_alive: seconds as a number, negative for "stay loaded".</summary>
+    public static JsonNode KeepAlive(TimeSpan keepAlive) =>
+        keepAlive < TimeSpan.Zero ? JsonValue.Create(-1) : JsonValue.Create((long)keepAlive.TotalSeconds);
+
+    private static JsonObject Message(ChatMessage message)
+    {
+        var json = new JsonObject { ["role"] = Role(message.Role) };
+        var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
+        var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+        var result = message.Contents.OfType<FunctionResultContent>().FirstOrDefault();
+        if (result is not null)
+        {
+            json["role"] = "tool";
+            json["content"] = ResultText(result.Result);
+            return json;
+        }
+
+        json["content"] = text;
+        if (calls.Count > 0)
+        {
+            json["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)new JsonObject
+            {
+                ["function"] = new JsonObject
+                {
+                    ["name"] = c.Name,
+                    ["arguments"] = JsonSerializer.SerializeToNode(c.Arguments ?? new Dictionary<string, object?>()),
+                },
+            })]);
+        }
+
+        return json;
+    }
+
+    private static string Role(ChatRole role) =>
+        role == ChatRole.System ? "system" : role == ChatRole.Assistant ? "assistant" : role == ChatRole.Tool ? "tool" : "user";
+
+    private static string ResultText(object? result) => result switch
+    {
+        null => "",
+        string text => text,
+        JsonElement element when element.ValueKind == JsonValueKind.String => element.GetString() ?? "",
+        _ => JsonSerializer.Serialize(result),
+    };
+
+    private static JsonNode Tool(AIFunctionDeclaration function) => new JsonObject
+    {
+        ["type"] = "function",
+        ["function"] = new JsonObject
+        {
+            ["name"] = function.Name,
+            ["description"] = function.Description,
+            ["parameters"] = JsonNode.Parse(function.JsonSchema.GetRawText()),
+        },
+    };
+}

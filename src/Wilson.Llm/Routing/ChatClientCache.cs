@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
+using Wilson.Llm.Providers;
+
+namespace Wilson.Llm.Routing;
+
+/// <summary>One <see cref="IChatClient"/> per model, made on first use with the model's settings.</summary>
+public sealed class ChatClientCache(ChatClientFactory factory) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, IChatClient> _clients = new(StringComparer.Ordinal);
+
+    public IChatClient For(ModelSpec model) => _clients.GetOrAdd(model.Name, _ => factory.Create(model.Endpoint, model.Name, SettingsOf(model)));
+
+    /// <summary>What each call tells the endpoint: Ollama keeps the model as long as the lifecycle would, and a little more.</summary>
+    public static ModelCallSettings SettingsOf(ModelSpec model) => new(
+        KeepAlive: model.Config.KeepAlive ? Timeout.InfiniteTimeSpan : model.Config.IdleTimeout + TimeSpan.FromMinutes(1),
+        NumCtx: model.Config.NumCtx);
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
+        _clients.Clear();
+    }
+}

@@ -1,0 +1,50 @@
+using Wilson.Core.Configuration;
+
+namespace Wilson.Llm.Tests;
+
+public sealed class MachineProfilesTests
+{
+    public static TheoryData<string> Profiles => [.. MachineProfiles.Names];
+
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public void Every_profile_is_a_valid_models_section_serving_every_purpose(string profile)
+    {
+        var text = ProjectConfigFile.Template("shop", "main", "standard") + "\n" + MachineProfiles.Text(profile);
+
+        var models = ProjectConfigFile.Parse("wilson.yaml", text).Models;
+
+        Assert.Equal(ModelsConfig.Purposes.Order(), models.PurposeModels.Keys.Order());
+        Assert.Contains(models.Models.Values, m => m.KeepAlive);
+    }
+
+    [Fact]
+    public void The_local_profiles_fit_their_machines_and_cloud_plans_in_the_cloud()
+    {
+        long Budget(string profile) => ProjectConfigFile.Parse("f", $"project:\n  name: x\n{MachineProfiles.Text(profile)}").Models.MemoryBudgetBytes!.Value;
+
+        Assert.True(Budget("low") < 8L << 30);
+        Assert.True(Budget("mid") < 16L << 30);
+        Assert.True(Budget("high") < 32L << 30);
+        var cloud = ProjectConfigFile.Parse("f", $"project:\n  name: x\n{MachineProfiles.Text("cloud")}").Models;
+        Assert.True(cloud.Endpoints[cloud.Models[cloud.PurposeModels["plan"][0]].Endpoint].Cloud);
+        Assert.True(cloud.Endpoints[cloud.Models[cloud.PurposeModels["review"][0]].Endpoint].Cloud);
+        Assert.NotNull(cloud.Budgets.DayCost);
+    }
+
+    [Theory]
+    [InlineData(6L << 30, "low")]
+    [InlineData(16L << 30, "mid")]
+    [InlineData(24L << 30, "mid")]
+    [InlineData(32L << 30, "high")]
+    public void The_profile_for_a_machine_follows_its_memory(long memory, string expected) =>
+        Assert.Equal(expected, MachineProfiles.ForMemory(memory));
+
+    [Fact]
+    public void An_unknown_profile_is_refused_listing_the_known_ones()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MachineProfiles.Text("huge"));
+
+        Assert.StartsWith("unknown profile 'huge'; known profiles: low, mid, high, cloud", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Wilson.Testing.Models;
+
+/// <summary>Anthropic's messages API; its model list shares <c>/v1/models</c> with OpenAI's and is told apart by the <c>anthropic-version</c> header.</summary>
+internal static class AnthropicEndpoints
+{
+    public static void MapAnthropicEndpoints(this IEndpointRouteBuilder app, FakeModelServer server) =>
+        app.MapPost("/v1/messages", context => MessagesAsync(context, server));
+
+    public static async Task ModelsAsync(HttpContext context, FakeModelServer server)
+    {
+        if (!await AuthorizedAsync(context, server))
+        {
+            return;
+        }
+
+        var outcome = await FaultResponder.ApplyAsync(server, context, null, answering: false, AnthropicErrors.WriteAsync);
+        if (outcome.Answered)
+        {
+            return;
+        }
+
+        var models = server.Script.ModelsNow();
+        var list = new JsonObject
+        {
+            ["data"] = new JsonArray([.. models.Select(model => (JsonNode)new JsonObject
+            {
+                ["type"] = "model",
+                ["id"] = model.Name,
+                ["display_name"] = model.Name,
+                ["created_at"] = HttpJson.GoTime(server.StartedAt),
+            })]),
+            ["has_more"] = false,
+            ["first_id"] = models.Count > 0 ? models[0].Name : null,
+            ["last_id"] = models.Count > 0 ? models[^1].Name : null,
+        };
+        await AnswerWriter.WholeAsync(context, list, outcome.Fault, 1, server.Time);
+    }
+
+    /// <summary>
+    /// True when the request carries the required key, if any; writes the 401 otherwise. The API takes
+    /// <c>x-api-key</c>; the official C# SDK (13.x) sends the same key as <c>Authorization: Bearer</c>.
+    /// </summary>
+    private static async Task<bool> AuthorizedAsync(HttpContext context, FakeModelServer server)
+    {
+        if (server.RequiredApiKey is not { } key
+            || string.Equals(context.Request.Headers["x-api-key"].ToString(), key, StringComparison.Ordinal)
+            || string.Equals(context.Request.Headers.Authorization.ToString(), $"Bearer {key}", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        await AnthropicErrors.WriteAsync(context, ProtocolError.Unauthorized, "");
+        return false;
+    }
+
+    private static async Task MessagesAsync(HttpContext context, FakeModelServer server)
+    {
+        if (!await AuthorizedAsync(context, server))
+        {
+            return;
+        }
+
+        if (!context.Request.Headers.ContainsKey("anthropic-version"))
+        {
+            await AnthropicErrors.WriteAsync(context, ProtocolError.BadRequest, "anthropic-version: header is required");
+            return;
+        }
+
+        if (HttpJson.ParseObject(context, out var invalid) is not { } body)
+        {
+            await AnthropicErrors.WriteAsync(context, ProtocolError.BadRequest, invalid);
+            return;
+        }
+
+        if (Missing(body) is { } missing)
+        {
+            await AnthropicErrors.WriteAsync(context, ProtocolError.BadRequest, $"{missing}: Field required");
+            return;
+        }
+
+        var name = HttpJson.String(body, "model")!;
+        var outcome = await FaultResponder.ApplyAsync(server, context, name, answering: true, AnthropicErrors.WriteAsync);
+        if (outcome.Answered)
+        {
+            return;
+        }
+
+        if (server.Script.FindModel(name) is not { } model)
+        {
+            await AnthropicErrors.WriteAsync(context, ProtocolError.NotFound, name);
+            return;
+        }
+
+        var conversation = Conversation(name, body);
+        if (conversation.OffersTools && !model.SupportsTools)
+        {
+            await AnthropicErrors.WriteAsync(context, ProtocolError.BadRequest, $"{name} does not support tools");
+            return;
+        }
+
+        server.LoadState.Load(model, KeepAlive.Default);
+        var answer = server.Answer(conversation, idPrefix: "toolu_");
+        var id = server.Ids.Next("msg_");
+        if (HttpJson.Bool(body, "stream", fallback: false))
+        {
+            await AnswerWriter.StreamAsync(context, new AnthropicStream(context, id, name, answer), answer, outcome.Fault, server.Time);
+            return;
+        }
+
+        var message = AnthropicJson.Message(id, name, answer, withContent: true);
+        await AnswerWriter.WholeAsync(context, message, outcome.Fault, AnswerWriter.ChunksOf(answer), server.Time);
+    }
+
+    /// <summary>The first required field the body lacks, named as Anthropic names it.</summary>
+    private static string? Missing(JsonElement body)
+    {
+        if (HttpJson.String(body, "model") is not { Length: > 0 })
+        {
+            return "model";
+        }
+
+        if (!HttpJson.Property(body, "max_tokens", out var maxTokens) || maxTokens.ValueKind != JsonValueKind.Number)
+        {
+            return "max_tokens";
+        }
+
+        return HttpJson.Property(body, "messages", out var messages) && messages.ValueKind == JsonValueKind.Array ? null : "messages";
+    }
+
+    /// <summary>The system prompt, then each message's text; a tool result becomes a message of its own with the role <c>tool</c>.</summary>
+    private static Conversation Conversation(string model, JsonElement body)
+    {
+        List<ConversationMessage> messages = [];
+        if (HttpJson.Property(body, "system", out var system) && Text(system) is { Length: > 0 } systemText)
+        {
+            messages.Add(new ConversationMessage("system", systemText));
+        }
+
+        foreach (var message in HttpJson.Array(body, "messages"))
+        {
+            var role = HttpJson.String(message, "role") ?? "user";
+            if (!HttpJson.Property(message, "content", out var content))
+            {
+                continue;
+            }
+
+            if (content.ValueKind != JsonValueKind.Array)
+            {
+                messages.Add(new ConversationMessage(role, Text(content)));
+                continue;
+            }
+
+            foreach (var block in content.EnumerateArray())
+            {
+                switch (HttpJson.String(block, "type"))
+                {
+                    case "text":
+                        messages.Add(new ConversationMessage(role, HttpJson.String(block, "text") ?? ""));
+                        break;
+                    case "tool_result":
+                        messages.Add(new ConversationMessage("tool", HttpJson.Property(block, "content", out var result) ? Text(result) : ""));
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+
+        return new Conversation(model, messages, HttpJson.HasItems(body, "tools"));
+    }
+
+    /// <summary>A string, or the text blocks of an array joined.</summary>
+    private static string Text(JsonElement content) => content.ValueKind switch
+    {
+        JsonValueKind.String => content.GetString()!,
+        JsonValueKind.Array => string.Concat(content.EnumerateArray()
+            .Where(block => HttpJson.String(block, "type") == "text")
+            .Select(block => HttpJson.String(block, "text"))),
+        _ => "",
+    };
+}

@@ -1,0 +1,4 @@
+namespace Wilson.Testing.Models;
+
+/// <summary>One message of a <see cref="Conversation"/>: <c>system</c>, <c>user</c>, <c>assistant</c> or <c>tool</c>, and its text.</summary>
+internal sealed record ConversationMessage(string Role, string Text);

@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+using Wilson.Testing.Models;
+
+namespace Wilson.Testing.Modes;
+
+/// <summary>
+/// The fake model server on its own, for trying Wilson by hand or from another process:
+/// <c>serve-models --port 11434 --script s.yaml [--api-key KEY]</c>; runs until Ctrl+C or SIGTERM.
+/// </summary>
+internal static class ServeModels
+{
+    public static async Task<int> RunAsync(ModeArguments args)
+    {
+        var script = args.Get("script", "") is { Length: > 0 } path ? FakeModelScript.Load(path) : new FakeModelScript();
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        await using var server = await FakeModelServer.StartAsync(script, port: args.GetInt("port", 11434));
+        server.RequiredApiKey = args.Get("api-key", "") is { Length: > 0 } key ? key : null;
+        Console.WriteLine($"fake model server listening on {server.BaseUri}");
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM: stop the server and exit normally.
+        }
+
+        return 0;
+    }
+}
