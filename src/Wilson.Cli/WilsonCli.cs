@@ -71,6 +71,8 @@ internal static class WilsonCli
         root.Add(PauseResumeCommands.CreateResume(environment, options));
         root.Add(RetryCommand.Create(environment, options));
         root.Add(ServeCommand.Create(environment, options));
+        root.Add(ModelsCommand.Create(environment, options));
+        root.Add(DoctorCommand.Create(environment, options));
         return root;
     }
 

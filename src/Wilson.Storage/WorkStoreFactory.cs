@@ -9,6 +9,9 @@ namespace Wilson.Storage;
 public static class WorkStoreFactory
 {
     /// <summary>The caller disposes the store.</summary>
+    /// <summary>The schema version a store opened by this build is migrated to.</summary>
+    public static int SchemaVersion(DatabaseKind kind) => Migrations.MigrationSource.For(kind)[^1].Version;
+
     public static async Task<IWorkStore> OpenAsync(
         DatabaseLocation location, WorkflowStateMachine stateMachine, TimeProvider time, CancellationToken cancellationToken) =>
         location.Kind switch
