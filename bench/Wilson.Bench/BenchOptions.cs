@@ -6,7 +6,7 @@ namespace Wilson.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--only sqlite|postgres]";
+        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--only sqlite|postgres|models] [--tokens 10000]";
 
     public int Items { get; init; } = 10_000;
 
@@ -16,12 +16,17 @@ internal sealed record BenchOptions
 
     public int Events { get; init; } = 2_000;
 
-    /// <summary>"sqlite", "postgres" or null for both.</summary>
+    /// <summary>Tokens in the streamed answer of the provider benchmark.</summary>
+    public int Tokens { get; init; } = 10_000;
+
+    /// <summary>"sqlite", "postgres", "models" or null for all.</summary>
     public string? Only { get; init; }
 
     public bool RunsSqlite => Only is null or "sqlite";
 
     public bool RunsPostgres => Only is null or "postgres";
+
+    public bool RunsModels => Only is null or "models";
 
     /// <summary>The options, or null with <paramref name="error"/> set when the command line is wrong.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
@@ -40,13 +45,13 @@ internal sealed record BenchOptions
             var value = args[++i];
             switch (name)
             {
-                case "--only" when value is "sqlite" or "postgres":
+                case "--only" when value is "sqlite" or "postgres" or "models":
                     options = options with { Only = value };
                     break;
                 case "--only":
-                    error = $"--only: '{value}' is neither sqlite nor postgres";
+                    error = $"--only: '{value}' is not sqlite, postgres or models";
                     return null;
-                case "--items" or "--workers" or "--batch" or "--events":
+                case "--items" or "--workers" or "--batch" or "--events" or "--tokens":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
                     {
                         error = $"{name}: '{value}' is not a positive whole number";
@@ -58,6 +63,7 @@ internal sealed record BenchOptions
                         "--items" => options with { Items = number },
                         "--workers" => options with { Workers = number },
                         "--batch" => options with { BatchSize = number },
+                        "--tokens" => options with { Tokens = number },
                         _ => options with { Events = number },
                     };
                     break;

@@ -69,6 +69,11 @@ if (options.RunsPostgres)
     });
 }
 
+if (options.RunsModels)
+{
+    await ModelsBench.RunAsync(options, report, cancellationToken);
+}
+
 report.Print(Console.Out, machine);
 return 0;
 

@@ -755,6 +755,24 @@ public sealed class FakeModelServerTests
     }
 
     [Fact]
+    public void Parse_TakesArgumentsAsJsonText_AndNamesTheLineOfBrokenYaml()
+    {
+        var script = FakeModelScript.Parse("""
+            turns:
+              - tool_calls:
+                  - name: run
+                    arguments: '{"command": ["ls", "-l"]}'
+            """);
+        var broken = Assert.Throws<FormatException>(() => FakeModelScript.Parse("turns:\n  - text: hi\n    once: [true\n"));
+        var notAnObject = Assert.Throws<FormatException>(() => FakeModelScript.Parse("turns:\n  - tool_calls:\n      - name: run\n        arguments: '[1]'\n"));
+
+        Assert.Equal("""{"command": ["ls", "-l"]}""", Assert.Single(script.Turns[0].ToolCalls).ArgumentsJson);
+        Assert.StartsWith("script:", broken.Message, StringComparison.Ordinal);
+        Assert.Contains("not valid YAML", broken.Message, StringComparison.Ordinal);
+        Assert.Equal("script:4: arguments must be a mapping or a JSON object", notAnObject.Message);
+    }
+
+    [Fact]
     public void Load_NamesTheFileInErrors_AndReadsTheExampleScript()
     {
         using var directory = new TempDirectory();

@@ -47,4 +47,23 @@ public sealed class MachineProfilesTests
 
         Assert.StartsWith("unknown profile 'huge'; known profiles: low, mid, high, cloud", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_readme_example_of_the_models_section_is_valid()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Wilson.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        var readme = File.ReadAllText(Path.Combine(directory!.FullName, "README.md"));
+        var start = readme.IndexOf("```yaml\nmodels:", StringComparison.Ordinal) + "```yaml\n".Length;
+        var example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var models = ProjectConfigFile.Parse("README.md", "project:\n  name: x\n" + example).Models;
+
+        Assert.Equal(["qwen2.5-coder:7b", "llama-3.3-70b"], models.PurposeModels["code"]);
+        Assert.Equal(5_000_000, models.Budgets.ProjectDayTokens);
+    }
 }

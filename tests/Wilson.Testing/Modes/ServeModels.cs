@@ -11,7 +11,17 @@ internal static class ServeModels
 {
     public static async Task<int> RunAsync(ModeArguments args)
     {
-        var script = args.Get("script", "") is { Length: > 0 } path ? FakeModelScript.Load(path) : new FakeModelScript();
+        FakeModelScript script;
+        try
+        {
+            script = args.Get("script", "") is { Length: > 0 } path ? FakeModelScript.Load(path) : new FakeModelScript();
+        }
+        catch (Exception e) when (e is FormatException or IOException)
+        {
+            Console.Error.WriteLine($"fake model server: {e.Message}");
+            return 2;
+        }
+
         using var stop = new CancellationTokenSource();
         void Stop(PosixSignalContext signal)
         {

@@ -40,14 +40,16 @@ internal sealed record OllamaChunk(
                 }
             }
 
+            var isDone = root.TryGetProperty("done", out var done) && done.ValueKind == JsonValueKind.True;
             return new OllamaChunk(
                 content,
                 calls,
-                root.TryGetProperty("done", out var done) && done.ValueKind == JsonValueKind.True,
+                isDone,
                 root.TryGetProperty("done_reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null,
                 Number(root, "prompt_eval_count"),
                 Number(root, "eval_count"),
-                root.TryGetProperty("created_at", out var created) && created.TryGetDateTimeOffset(out var at) ? at : null);
+                // Read once, on the final chunk: parsing a date per token costs more than the token's text.
+                isDone && root.TryGetProperty("created_at", out var created) && created.TryGetDateTimeOffset(out var at) ? at : null);
         }
         catch (JsonException ex)
         {

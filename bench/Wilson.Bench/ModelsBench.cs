@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Wilson.Core.Configuration;
+using Wilson.Llm;
+using Wilson.Llm.Lifecycle;
+using Wilson.Llm.Providers;
+using Wilson.Testing.Models;
+
+namespace Wilson.Bench;
+
+/// <summary>
+/// What the providers add per streamed token over a bare HttpClient reading (and parsing) the same stream
+/// from the same fake server, and how long a warm acquire → release takes in the lifecycle.
+/// </summary>
+internal static class ModelsBench
+{
+    private const string Model = "bench-model";
+    private const string Key = "sk-bench";
+    private const int Rounds = 21;
+    private const int AcquireReleases = 50_000;
+    private const double OverheadTarget = 1.05;
+    private const double AcquireTargetMs = 1.0;
+
+    public static async Task RunAsync(BenchOptions options, BenchReport report, CancellationToken cancellationToken)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"== Models: one answer of {options.Tokens:N0} tokens, streamed from the fake model server on 127.0.0.1");
+        var script = new FakeModelScript();
+        script.Models.Clear();
+        script.Models.Add(new FakeModel(Model, 1L << 30));
+        script.Turns.Add(new ScriptedTurn { Text = string.Concat(Enumerable.Repeat("tok ", options.Tokens)) });
+        await using var server = await FakeModelServer.StartAsync(script, cancellationToken: cancellationToken);
+        using var factory = new ChatClientFactory(_ => Key, TimeProvider.System);
+        using var raw = new HttpClient(new SocketsHttpHandler());
+
+        foreach (var protocol in new[] { ModelProtocol.Ollama, ModelProtocol.OpenAi, ModelProtocol.Anthropic })
+        {
+            var endpoint = new ModelEndpoint
+            {
+                Name = "fake", Protocol = protocol, ApiKeyEnv = protocol == ModelProtocol.Ollama ? null : "KEY",
+                BaseUrl = protocol == ModelProtocol.OpenAi ? new Uri(server.BaseUri, "v1/") : server.BaseUri,
+            };
+            using var client = factory.Create(endpoint, Model);
+            var library = ((ErrorMappingChatClient)client).Unwrapped;
+            Func<Task<int>> provider = () => ProviderAsync(client, cancellationToken);
+            Func<Task<int>> bare = () => RawAsync(raw, protocol, server.BaseUri, cancellationToken);
+            var (providerTime, rawTime) = await CompareAsync(provider, bare);
+            var (providerAgain, libraryTime) = await CompareAsync(provider, () => ProviderAsync(library, cancellationToken));
+            var ratio = providerTime.TotalMilliseconds / rawTime.TotalMilliseconds;
+            var layer = providerAgain.TotalMilliseconds / libraryTime.TotalMilliseconds;
+            var name = protocol.ToString();
+            Console.WriteLine($"{name}: provider {PerToken(providerTime, options.Tokens):0.00} µs/token, raw HttpClient {PerToken(rawTime, options.Tokens):0.00} µs/token, ratio {ratio:0.000}; " +
+                $"the client alone {PerToken(libraryTime, options.Tokens):0.00} µs/token, Wilson's layer over it {layer:0.000}");
+            report.Add(new ReportRow($"Models {name}", "Wilson's error/timeout layer over the client alone", $"{layer:0.000}"));
+            report.Add(new ReportRow($"Models {name}", $"provider µs/token (median of {Rounds})", $"{PerToken(providerTime, options.Tokens):0.00}"));
+            report.Add(new ReportRow($"Models {name}", "raw HttpClient µs/token", $"{PerToken(rawTime, options.Tokens):0.00}"));
+            report.Add(new ReportRow($"Models {name}", "provider / raw per token", $"{ratio:0.000}", $"<= {OverheadTarget:0.00}", ratio <= OverheadTarget));
+        }
+
+        var acquire = await WarmAcquireReleaseAsync(server, cancellationToken);
+        Console.WriteLine($"warm acquire -> release, {AcquireReleases:N0} times: {acquire}");
+        report.Add(new ReportRow("Models lifecycle", "warm acquire->release p50 / p99 ms", $"{acquire.P50:0.0000} / {acquire.P99:0.0000}",
+            $"p99 <= {AcquireTargetMs:0} ms", acquire.P99 <= AcquireTargetMs));
+    }
+
+    // Alternating runs, so drift on a noisy machine hits both sides alike; medians of each.
+    private static async Task<(TimeSpan Provider, TimeSpan Raw)> CompareAsync(Func<Task<int>> provider, Func<Task<int>> raw)
+    {
+        var expected = await raw();
+        if (await provider() != expected)
+        {
+            throw new InvalidOperationException("the provider and the raw reader read different answers");
+        }
+
+        var providerTimes = new List<TimeSpan>();
+        var rawTimes = new List<TimeSpan>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            rawTimes.Add(await TimeAsync(raw));
+            providerTimes.Add(await TimeAsync(provider));
+        }
+
+        return (Median(providerTimes), Median(rawTimes));
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task<int>> run)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await run();
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+
+    private static double PerToken(TimeSpan time, int tokens) => time.TotalMicroseconds / tokens;
+
+    private static async Task<int> ProviderAsync(IChatClient client, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "go")], null, cancellationToken))
+        {
+            length += update.Text.Length;
+        }
+
+        return length;
+    }
+
+    // What any client must do at least: send the request, read each line, parse its JSON, take the text.
+    private static async Task<int> RawAsync(HttpClient http, ModelProtocol protocol, Uri root, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(root, protocol switch
+        {
+            ModelProtocol.Ollama => "api/chat",
+            ModelProtocol.OpenAi => "v1/chat/completions",
+            _ => "v1/messages",
+        }));
+        var body = new JsonObject { ["model"] = Model, ["stream"] = true, ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "go" }) };
+        if (protocol == ModelProtocol.Anthropic)
+        {
+            body["max_tokens"] = 8192;
+            request.Headers.Add("x-api-key", Key);
+            request.Headers.Add("anthropic-version", "2023-06-01");
+        }
+        else if (protocol == ModelProtocol.OpenAi)
+        {
+            body["stream_options"] = new JsonObject { ["include_usage"] = true };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        }
+
+        request.Content = JsonContent.Create(body);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var length = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (protocol == ModelProtocol.Ollama)
+            {
+                using var chunk = JsonDocument.Parse(line);
+                length += chunk.RootElement.GetProperty("message").GetProperty("content").GetString()!.Length;
+                continue;
+            }
+
+            if (!line.StartsWith("data: ", StringComparison.Ordinal) || line == "data: [DONE]")
+            {
+                continue;
+            }
+
+            using var data = JsonDocument.Parse(line.AsMemory(6));
+            length += protocol == ModelProtocol.OpenAi ? OpenAiText(data.RootElement) : AnthropicText(data.RootElement);
+        }
+
+        return length;
+    }
+
+    private static int OpenAiText(JsonElement chunk) =>
+        chunk.GetProperty("choices") is { ValueKind: JsonValueKind.Array } choices && choices.GetArrayLength() > 0
+            && choices[0].GetProperty("delta").TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String
+            ? content.GetString()!.Length
+            : 0;
+
+    private static int AnthropicText(JsonElement chunk) =>
+        chunk.GetProperty("type").GetString() == "content_block_delta" && chunk.GetProperty("delta").TryGetProperty("text", out var text)
+            ? text.GetString()!.Length
+            : 0;
+
+    private static async Task<LatencySummary> WarmAcquireReleaseAsync(FakeModelServer server, CancellationToken cancellationToken)
+    {
+        var endpoint = new ModelEndpoint { Name = "local", Protocol = ModelProtocol.Ollama, BaseUrl = server.BaseUri };
+        var spec = new ModelSpec { Name = Model, Endpoint = endpoint, Cloud = false, Config = new ModelConfig { Endpoint = "local", KeepAlive = true, SizeBytes = 1L << 30 } };
+        using var http = new HttpClient();
+        await using var lifecycle = new ModelLifecycle(
+            new Dictionary<string, ModelSpec> { [Model] = spec },
+            new Dictionary<string, IReadOnlyList<string>> { ["code"] = [Model] },
+            8L << 30, new EndpointModelHost(http), NoModelEvents.Instance, TimeProvider.System);
+        await (await lifecycle.AcquireAsync("code", cancellationToken)).DisposeAsync();
+
+        var ticks = new long[AcquireReleases];
+        for (var i = 0; i < AcquireReleases; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var lease = await lifecycle.AcquireAsync("code", cancellationToken);
+            await lease.DisposeAsync();
+            ticks[i] = Stopwatch.GetTimestamp() - started;
+        }
+
+        return LatencySummary.From(ticks);
+    }
+}
