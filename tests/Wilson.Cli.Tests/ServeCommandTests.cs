@@ -4,6 +4,7 @@ using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Storage;
 using Wilson.Testing;
+using Wilson.Testing.Models;
 
 namespace Wilson.Cli.Tests;
 
@@ -43,6 +44,29 @@ public sealed class ServeCommandTests
         var show = await Cli.RunAsync(repository.Path, "item", "show", "T-1", "--json");
         Assert.Contains("\"status\":\"Ready\"", show.Stdout.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("T-1", swept, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_WithModels_ChecksTheEndpointsAndLoadsTheKeepAliveModels()
+    {
+        var script = new FakeModelScript();
+        script.Models.Clear();
+        script.Models.AddRange([new FakeModel("llama3.2:3b", 2L << 30), new FakeModel("qwen2.5-coder:7b", 5L << 30)]);
+        await using var server = await FakeModelServer.StartAsync(script);
+        using var repository = await TempGitRepository.CreateInitialisedAsync("--profile", "mid");
+        var config = Path.Combine(repository.Path, ".wilson", "wilson.yaml");
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config)).Replace("url: \"\"", $"url: {server.BaseUri}", StringComparison.Ordinal));
+        var stdout = new CapturedWriter();
+        using var stop = new CancellationTokenSource(Cli.Timeout);
+
+        var serve = Task.Run(() => WilsonCli.RunAsync(["serve"], Cli.Environment(repository.Path, stdout, new CapturedWriter()), stop.Token));
+        await stdout.WaitForAsync(text => text.Contains("models: local is up", StringComparison.Ordinal), Cli.Timeout);
+        await stdout.WaitForAsync(text => text.Contains("models: llama3.2:3b on local loaded", StringComparison.Ordinal), Cli.Timeout);
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await serve);
+        Assert.Contains("llama3.2:3b", server.LoadedModels);
+        Assert.DoesNotContain("qwen2.5-coder:7b", server.LoadedModels);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Wilson.Core.Configuration;
 
 namespace Wilson.Llm.Tests;
@@ -51,13 +52,8 @@ public sealed class MachineProfilesTests
     [Fact]
     public void The_readme_example_of_the_models_section_is_valid()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Wilson.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        var readme = File.ReadAllText(Path.Combine(directory!.FullName, "README.md"));
+        var root = typeof(MachineProfilesTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var start = readme.IndexOf("```yaml\nmodels:", StringComparison.Ordinal) + "```yaml\n".Length;
         var example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
 

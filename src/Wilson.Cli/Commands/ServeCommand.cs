@@ -2,6 +2,7 @@ using System.CommandLine;
 using Wilson.Cli.Serving;
 using Wilson.Core.Configuration;
 using Wilson.Core.Events;
+using Wilson.Llm;
 
 namespace Wilson.Cli.Commands;
 
@@ -12,6 +13,9 @@ namespace Wilson.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
+    // How often the model endpoints are checked (up or down, what is pulled and loaded).
+    private static readonly TimeSpan RegistryInterval = TimeSpan.FromSeconds(30);
+
     public static Command Create(CliEnvironment environment, GlobalOptions options)
     {
         var command = new Command("serve", "Run Wilson for this project until Ctrl+C: sweep expired leases and show the live event log");
@@ -25,8 +29,14 @@ internal static class ServeCommand
                 $"Expired leases are swept every {DurationText.Format(interval)} (lease {DurationText.Format(project.Config.LeaseDuration)}, " +
                 $"{project.Config.MaxAttempts} attempts before the dead letter). Press Ctrl+C to stop.");
 
+            await using var models = project.Config.Models.IsEmpty
+                ? null
+                : new ModelServices(ModelsCommand.Catalog(cli, project.Config), project.Store, new OutputModelEvents(cli.Output), cli.Time, cli.Environment.Variable);
             try
             {
+                models?.Registry.Start(RegistryInterval);
+                // Warming runs beside the log: a slow or absent endpoint must not hold serve up.
+                _ = models is null ? Task.CompletedTask : WarmAsync(cli, models, cancellationToken);
                 var query = new EventQuery { ProjectId = project.Project.Id, Limit = 500 };
                 var last = await EventsCommand.WriteHistoryAsync(cli, project, query, limit: 10, cancellationToken);
                 var sweeping = sweeper.RunAsync(result => Report(cli, result), cancellationToken);
@@ -42,6 +52,24 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // keep_alive models are loaded at start, so the first call finds them warm; a model that cannot be
+    // loaded now is reported, and loads on first use instead.
+    private static async Task WarmAsync(CliContext cli, ModelServices models, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await models.Lifecycle.WarmKeepAliveModelsAsync(cancellationToken);
+        }
+        catch (ModelCallException ex)
+        {
+            cli.Output.WriteLine($"models: could not load the keep_alive models at start: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped while warming.
+        }
     }
 
     private static async Task FollowAsync(CliContext cli, IAsyncEnumerable<WorkEvent> events)
