@@ -20,11 +20,17 @@ public sealed class ChatClientFactory : IDisposable
 
     /// <summary>Creates a factory reading keys through <paramref name="environment"/> (normally <see cref="Environment.GetEnvironmentVariable(string)"/>).</summary>
     public ChatClientFactory(Func<string, string?> environment, TimeProvider time)
+        : this(environment, time, new SocketsHttpHandler())
+    {
+    }
+
+    /// <summary>A factory whose calls go through <paramref name="transport"/> (the benchmark replays recorded answers with it).</summary>
+    internal ChatClientFactory(Func<string, string?> environment, TimeProvider time, HttpMessageHandler transport)
     {
         _environment = environment;
         _time = time;
         // Timeouts are ours (per chunk, on the TimeProvider), not HttpClient's (per whole answer).
-        _http = new HttpClient(new RetryAfterHandler { InnerHandler = new SocketsHttpHandler() }) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(new RetryAfterHandler { InnerHandler = transport }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>The client for <paramref name="model"/> on <paramref name="endpoint"/>.</summary>

@@ -30,26 +30,31 @@ internal sealed record OllamaChunk(
             }
 
             var content = "";
-            var calls = new List<(string, IDictionary<string, object?>)>();
+            IReadOnlyList<(string, IDictionary<string, object?>)> calls = [];
             if (root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
             {
                 content = message.TryGetProperty("content", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString()! : "";
                 if (message.TryGetProperty("tool_calls", out var toolCalls) && toolCalls.ValueKind == JsonValueKind.Array)
                 {
-                    calls.AddRange(toolCalls.EnumerateArray().Select(c => ToolCall(c, endpoint, model, line)));
+                    calls = [.. toolCalls.EnumerateArray().Select(c => ToolCall(c, endpoint, model, line))];
                 }
             }
 
             var isDone = root.TryGetProperty("done", out var done) && done.ValueKind == JsonValueKind.True;
+            if (!isDone)
+            {
+                // Nearly every line is one token: what only the final chunk carries is not looked for here.
+                return new OllamaChunk(content, calls, false, null, null, null, null);
+            }
+
             return new OllamaChunk(
                 content,
                 calls,
-                isDone,
+                true,
                 root.TryGetProperty("done_reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null,
                 Number(root, "prompt_eval_count"),
                 Number(root, "eval_count"),
-                // Read once, on the final chunk: parsing a date per token costs more than the token's text.
-                isDone && root.TryGetProperty("created_at", out var created) && created.TryGetDateTimeOffset(out var at) ? at : null);
+                root.TryGetProperty("created_at", out var created) && created.TryGetDateTimeOffset(out var at) ? at : null);
         }
         catch (JsonException ex)
         {
