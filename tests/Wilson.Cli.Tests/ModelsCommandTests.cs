@@ -167,6 +167,20 @@ public sealed class ModelsCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Doctor_WithTheDatabaseUnreachable_SaysWhatToCheck()
+    {
+        var run = await Cli.RunWithAsync(_repository.Path, NoKeys, "doctor", "--json", "--db", $"Host=127.0.0.1;Port={ClosedPort()};Username=nobody;Database=none;Timeout=2");
+
+        Assert.Equal(1, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var database = json.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "database");
+        Assert.Equal("fail", database.GetProperty("result").GetString());
+        Assert.StartsWith("check that PostgreSQL runs", database.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        // The other checks still ran.
+        Assert.Contains(json.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "endpoint local");
+    }
+
+    [Fact]
     public async Task Doctor_OutsideAProject_SaysToRunInit()
     {
         using var directory = new Wilson.Testing.TempDirectory("wilson-doctor");
