@@ -9,7 +9,7 @@ using Wilson.Core.Configuration;
 using Wilson.Llm;
 using Wilson.Llm.Lifecycle;
 using Wilson.Llm.Providers;
-using Wilson.Testing.Models;
+using Wilson.Testing;
 
 namespace Wilson.Bench;
 
@@ -31,11 +31,9 @@ internal static class ModelsBench
     {
         Console.WriteLine();
         Console.WriteLine($"== Models: one answer of {options.Tokens:N0} tokens, streamed from the fake model server on 127.0.0.1");
-        var script = new FakeModelScript();
-        script.Models.Clear();
-        script.Models.Add(new FakeModel(Model, 1L << 30));
-        script.Turns.Add(new ScriptedTurn { Text = string.Concat(Enumerable.Repeat("tok ", options.Tokens)) });
-        await using var server = await FakeModelServer.StartAsync(script, cancellationToken: cancellationToken);
+        // The server runs in its own process, as a model server does: its work and its garbage collections
+        // are not counted against the client.
+        await using var server = await StartServerAsync(options.Tokens);
         using var factory = new ChatClientFactory(_ => Key, TimeProvider.System);
         using var raw = new HttpClient(new SocketsHttpHandler());
 
@@ -208,7 +206,40 @@ internal static class ModelsBench
             ? text.GetString()!.Length
             : 0;
 
-    private static async Task<LatencySummary> WarmAcquireReleaseAsync(FakeModelServer server, CancellationToken cancellationToken)
+    private static async Task<ServerProcess> StartServerAsync(int tokens)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"wilson-bench-script-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(script, $"""
+            models:
+              - name: {Model}
+                size_bytes: {1L << 30}
+            turns:
+              - text: "{string.Concat(Enumerable.Repeat("tok ", tokens))}"
+            """);
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var child = ChildProcess.StartMode("serve-models", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--script", script, "--api-key", Key);
+        await child.WaitForLineAsync(line => line.Contains("listening", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        return new ServerProcess(child, new Uri($"http://127.0.0.1:{port}/"), script);
+    }
+
+    private sealed class ServerProcess(ChildProcess process, Uri baseUri, string script) : IAsyncDisposable
+    {
+        public Uri BaseUri { get; } = baseUri;
+
+        public async ValueTask DisposeAsync()
+        {
+            await process.DisposeAsync();
+            File.Delete(script);
+        }
+    }
+
+    private static async Task<LatencySummary> WarmAcquireReleaseAsync(ServerProcess server, CancellationToken cancellationToken)
     {
         var endpoint = new ModelEndpoint { Name = "local", Protocol = ModelProtocol.Ollama, BaseUrl = server.BaseUri };
         var spec = new ModelSpec { Name = Model, Endpoint = endpoint, Cloud = false, Config = new ModelConfig { Endpoint = "local", KeepAlive = true, SizeBytes = 1L << 30 } };

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
@@ -44,51 +46,99 @@ public sealed class OllamaChatClient : IChatClient
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(stream);
+        var lines = PipeReader.Create(stream);
         var responseId = $"ollama-{Guid.NewGuid():N}";
         var calledTools = false;
         var callNumber = 0;
-        while (true)
+        try
         {
-            var line = await reader.ReadLineAsync(cancellationToken)
-                ?? throw new ModelCallException(ModelErrorKind.ConnectionLost, _endpoint.Name, model,
-                    $"the answer of {model} on {_endpoint.Name} stopped before the model finished (the stream ended without its final chunk)");
-            if (line.Length == 0)
+            while (true)
             {
-                continue;
-            }
-
-            var chunk = OllamaChunk.Parse(line, _endpoint, model);
-            var update = new ChatResponseUpdate(ChatRole.Assistant, []) { ResponseId = responseId, ModelId = model, CreatedAt = chunk.CreatedAt };
-            if (chunk.Content.Length > 0)
-            {
-                update.Contents.Add(new TextContent(chunk.Content));
-            }
-
-            foreach (var (name, arguments) in chunk.ToolCalls)
-            {
-                calledTools = true;
-                update.Contents.Add(new FunctionCallContent($"call_{++callNumber}", name, arguments));
-            }
-
-            if (chunk.Done)
-            {
-                update.FinishReason = calledTools ? ChatFinishReason.ToolCalls : chunk.DoneReason == "length" ? ChatFinishReason.Length : ChatFinishReason.Stop;
-                update.Contents.Add(new UsageContent(new UsageDetails
+                var read = await lines.ReadAsync(cancellationToken);
+                var buffer = read.Buffer;
+                while (NextLine(ref buffer, read.IsCompleted, out var line))
                 {
-                    InputTokenCount = chunk.PromptEvalCount,
-                    OutputTokenCount = chunk.EvalCount,
-                    TotalTokenCount = chunk.PromptEvalCount + chunk.EvalCount,
-                }));
-                yield return update;
-                yield break;
-            }
+                    if (line.IsEmpty)
+                    {
+                        continue;
+                    }
 
-            if (update.Contents.Count > 0)
-            {
-                yield return update;
+                    var chunk = OllamaChunk.Parse(line.IsSingleSegment ? line.FirstSpan : line.ToArray(), _endpoint, model);
+                    var update = ToUpdate(chunk, responseId, model, ref calledTools, ref callNumber);
+                    if (update is not null)
+                    {
+                        yield return update;
+                    }
+
+                    if (chunk.Done)
+                    {
+                        yield break;
+                    }
+                }
+
+                if (read.IsCompleted)
+                {
+                    throw new ModelCallException(ModelErrorKind.ConnectionLost, _endpoint.Name, model,
+                        $"the answer of {model} on {_endpoint.Name} stopped before the model finished (the stream ended without its final chunk)");
+                }
+
+                lines.AdvanceTo(buffer.Start, buffer.End);
             }
         }
+        finally
+        {
+            await lines.CompleteAsync();
+        }
+    }
+
+    // Takes the next line off the buffer; at the end of the stream, what is left is the last line.
+    private static bool NextLine(ref ReadOnlySequence<byte> buffer, bool completed, out ReadOnlySequence<byte> line)
+    {
+        if (buffer.PositionOf((byte)'\n') is { } end)
+        {
+            line = buffer.Slice(0, end);
+            buffer = buffer.Slice(buffer.GetPosition(1, end));
+            return true;
+        }
+
+        if (completed && !buffer.IsEmpty)
+        {
+            line = buffer;
+            buffer = buffer.Slice(buffer.End);
+            return true;
+        }
+
+        line = default;
+        return false;
+    }
+
+    private static ChatResponseUpdate? ToUpdate(OllamaChunk chunk, string responseId, string model, ref bool calledTools, ref int callNumber)
+    {
+        var update = new ChatResponseUpdate(ChatRole.Assistant, []) { ResponseId = responseId, ModelId = model, CreatedAt = chunk.CreatedAt };
+        if (chunk.Content.Length > 0)
+        {
+            update.Contents.Add(new TextContent(chunk.Content));
+        }
+
+        foreach (var (name, arguments) in chunk.ToolCalls)
+        {
+            calledTools = true;
+            update.Contents.Add(new FunctionCallContent($"call_{++callNumber}", name, arguments));
+        }
+
+        if (chunk.Done)
+        {
+            update.FinishReason = calledTools ? ChatFinishReason.ToolCalls : chunk.DoneReason == "length" ? ChatFinishReason.Length : ChatFinishReason.Stop;
+            update.Contents.Add(new UsageContent(new UsageDetails
+            {
+                InputTokenCount = chunk.PromptEvalCount,
+                OutputTokenCount = chunk.EvalCount,
+                TotalTokenCount = chunk.PromptEvalCount + chunk.EvalCount,
+            }));
+            return update;
+        }
+
+        return update.Contents.Count > 0 ? update : null;
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Wilson.Llm.Providers.Ollama;
@@ -12,49 +13,74 @@ internal sealed record OllamaChunk(
     long? EvalCount,
     DateTimeOffset? CreatedAt)
 {
-    /// <summary>Reads a line; a line that is not the expected JSON fails as a malformed answer, naming what was wrong.</summary>
-    public static OllamaChunk Parse(string line, ModelEndpoint endpoint, string model)
+    /// <summary>
+    /// Reads a line (UTF-8 JSON) in one forward pass, without a document or a string per line: nearly every
+    /// line is one token, so what a line costs is what a token costs. A line that is not the expected JSON
+    /// fails as a malformed answer, naming what was wrong.
+    /// </summary>
+    public static OllamaChunk Parse(ReadOnlySpan<byte> line, ModelEndpoint endpoint, string model)
     {
         try
         {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw Malformed(endpoint, model, line, "a line is not a JSON object");
             }
 
-            if (root.TryGetProperty("error", out var error))
-            {
-                throw OllamaErrors.FromMessage(error.GetString() ?? "", 500, endpoint, model, retryAfter: null);
-            }
-
             var content = "";
             IReadOnlyList<(string, IDictionary<string, object?>)> calls = [];
-            if (root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
+            var done = false;
+            string? doneReason = null;
+            long? promptEvalCount = null;
+            long? evalCount = null;
+            DateTimeOffset? createdAt = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                content = message.TryGetProperty("content", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString()! : "";
-                if (message.TryGetProperty("tool_calls", out var toolCalls) && toolCalls.ValueKind == JsonValueKind.Array)
+                if (reader.ValueTextEquals("message"u8))
                 {
-                    calls = [.. toolCalls.EnumerateArray().Select(c => ToolCall(c, endpoint, model, line))];
+                    reader.Read();
+                    (content, calls) = Message(ref reader, endpoint, model, line);
+                }
+                else if (reader.ValueTextEquals("done"u8))
+                {
+                    reader.Read();
+                    done = reader.TokenType == JsonTokenType.True;
+                }
+                else if (reader.ValueTextEquals("error"u8))
+                {
+                    reader.Read();
+                    throw OllamaErrors.FromMessage(reader.TokenType == JsonTokenType.String ? reader.GetString() ?? "" : "", 500, endpoint, model, retryAfter: null);
+                }
+                else if (reader.ValueTextEquals("done_reason"u8))
+                {
+                    reader.Read();
+                    doneReason = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+                else if (reader.ValueTextEquals("prompt_eval_count"u8))
+                {
+                    reader.Read();
+                    promptEvalCount = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count) ? count : null;
+                }
+                else if (reader.ValueTextEquals("eval_count"u8))
+                {
+                    reader.Read();
+                    evalCount = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var count) ? count : null;
+                }
+                else if (reader.ValueTextEquals("created_at"u8))
+                {
+                    reader.Read();
+                    // Kept only from the final chunk (below): parsing a date per token costs more than the token's text.
+                    createdAt = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var at) ? at : null;
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
                 }
             }
 
-            var isDone = root.TryGetProperty("done", out var done) && done.ValueKind == JsonValueKind.True;
-            if (!isDone)
-            {
-                // Nearly every line is one token: what only the final chunk carries is not looked for here.
-                return new OllamaChunk(content, calls, false, null, null, null, null);
-            }
-
-            return new OllamaChunk(
-                content,
-                calls,
-                true,
-                root.TryGetProperty("done_reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null,
-                Number(root, "prompt_eval_count"),
-                Number(root, "eval_count"),
-                root.TryGetProperty("created_at", out var created) && created.TryGetDateTimeOffset(out var at) ? at : null);
+            return new OllamaChunk(content, calls, done, doneReason, promptEvalCount, evalCount, done ? createdAt : null);
         }
         catch (JsonException ex)
         {
@@ -62,7 +88,51 @@ internal sealed record OllamaChunk(
         }
     }
 
-    private static (string, IDictionary<string, object?>) ToolCall(JsonElement call, ModelEndpoint endpoint, string model, string line)
+    private static (string Content, IReadOnlyList<(string, IDictionary<string, object?>)> Calls) Message(
+        ref Utf8JsonReader reader, ModelEndpoint endpoint, string model, ReadOnlySpan<byte> line)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return ("", []);
+        }
+
+        var content = "";
+        IReadOnlyList<(string, IDictionary<string, object?>)> calls = [];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("content"u8))
+            {
+                reader.Read();
+                content = reader.TokenType == JsonTokenType.String ? reader.GetString() ?? "" : "";
+            }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Read();
+                // Rare (once per answer at most): read as a document and take it apart there.
+                using var document = JsonDocument.ParseValue(ref reader);
+                if (document.RootElement.ValueKind == JsonValueKind.Array)
+                {
+                    var parsed = new List<(string, IDictionary<string, object?>)>();
+                    foreach (var call in document.RootElement.EnumerateArray())
+                    {
+                        parsed.Add(ToolCall(call, endpoint, model, line));
+                    }
+
+                    calls = parsed;
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return (content, calls);
+    }
+
+    private static (string, IDictionary<string, object?>) ToolCall(JsonElement call, ModelEndpoint endpoint, string model, ReadOnlySpan<byte> line)
     {
         if (!call.TryGetProperty("function", out var function) || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
         {
@@ -88,12 +158,10 @@ internal sealed record OllamaChunk(
         return (name.GetString()!, arguments);
     }
 
-    private static long? Number(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : null;
-
-    private static ModelCallException Malformed(ModelEndpoint endpoint, string model, string line, string what) =>
+    private static ModelCallException Malformed(ModelEndpoint endpoint, string model, ReadOnlySpan<byte> line, string what) =>
         new(ModelErrorKind.MalformedResponse, endpoint.Name, model,
             $"{model} on {endpoint.Name} sent an answer that cannot be read: {what}; the line began: {Preview(line)}");
 
-    private static string Preview(string line) => line.Length <= 80 ? line : line[..80] + "...";
+    private static string Preview(ReadOnlySpan<byte> line) =>
+        line.Length <= 80 ? Encoding.UTF8.GetString(line) : Encoding.UTF8.GetString(line[..80]) + "...";
 }
