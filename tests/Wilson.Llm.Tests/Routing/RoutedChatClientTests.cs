@@ -166,6 +166,8 @@ public sealed class RoutedChatClientTests : IAsyncLifetime
 
         Assert.Equal(ModelErrorKind.ModelNotFound, error.Kind);
         Assert.StartsWith("no model can take code now (coder:7b: failed already; gpt-x: failed already); the first failure:", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_events.Events, e => e.Message.Contains("sk-cloud", StringComparison.Ordinal));
+        Assert.Contains(_events.OfType(RoutedChatClient.FallbackEvent), e => e.Message.Contains("Unauthorized", StringComparison.Ordinal));
         Assert.Equal(0, _lifecycle.StateOf("coder:7b").References);
     }
 
