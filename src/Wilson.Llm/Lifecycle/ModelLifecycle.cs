@@ -122,7 +122,8 @@ public sealed class ModelLifecycle : IAsyncDisposable
             return await queued;
         }
 
-        await AwaitLoadAsync(slot, loading!);
+        // The caller may give up waiting for the load; the load itself goes on (others may want the model).
+        await AwaitLoadAsync(slot, loading!.WaitAsync(cancellationToken));
         return NewLease(slot, purpose);
     }
 
@@ -372,11 +373,21 @@ public sealed class ModelLifecycle : IAsyncDisposable
     {
         await Task.WhenAll(unloadsFirst);
         var spec = slot.Spec;
+        // A host that never answers must not hold the model's memory (and everyone queued behind it) for ever.
+        using var timeout = new CancellationTokenSource(spec.Endpoint.RequestTimeout, _time);
         try
         {
             // Ollama keeps it a little past our own idle unload, so a crashed Wilson does not pin it forever.
             var keepAlive = spec.Config.KeepAlive ? Timeout.InfiniteTimeSpan : spec.Config.IdleTimeout + TimeSpan.FromMinutes(1);
-            await _host.LoadAsync(spec, keepAlive, CancellationToken.None);
+            try
+            {
+                await _host.LoadAsync(spec, keepAlive, timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                throw new ModelCallException(ModelErrorKind.Timeout, spec.Endpoint.Name, spec.Name,
+                    $"{spec} did not load within {spec.Endpoint.RequestTimeout.TotalSeconds:0} s (request_timeout of {spec.Endpoint.Name})");
+            }
         }
         catch (Exception ex)
         {
@@ -396,6 +407,12 @@ public sealed class ModelLifecycle : IAsyncDisposable
             slot.State = ModelState.Loaded;
             _events.Publish(new ModelEvent(ModelEvent.Loaded, $"{spec} loaded ({Describe(spec.SizeBytes)}; {Describe(_used)} of {Describe(MemoryBudget)} in use)",
                 spec.Endpoint.Name, spec.Name));
+            if (slot.References == 0)
+            {
+                // Everyone who wanted it gave up while it loaded: it is idle from now on.
+                BecameIdle(slot);
+                Pump();
+            }
         }
     }
 
@@ -408,21 +425,29 @@ public sealed class ModelLifecycle : IAsyncDisposable
             slot.References--;
             if (slot.References == 0)
             {
-                slot.LastReleased = _time.GetUtcNow();
-                if (!slot.Spec.Config.KeepAlive && slot.State == ModelState.Loaded && !slot.Spec.Cloud)
-                {
-                    if (slot.Spec.Config.IdleTimeout <= TimeSpan.Zero)
-                    {
-                        _ = StartUnload(slot, "unloaded at once (idle_timeout 0)");
-                    }
-                    else
-                    {
-                        slot.IdleTimer = _time.CreateTimer(_ => UnloadIdle(slot), null, slot.Spec.Config.IdleTimeout, Timeout.InfiniteTimeSpan);
-                    }
-                }
+                BecameIdle(slot);
             }
 
             Pump();
+        }
+    }
+
+    // Under the lock: nothing holds the model any more.
+    private void BecameIdle(ModelSlot slot)
+    {
+        slot.LastReleased = _time.GetUtcNow();
+        if (slot.Spec.Config.KeepAlive || slot.State != ModelState.Loaded || slot.Spec.Cloud)
+        {
+            return;
+        }
+
+        if (slot.Spec.Config.IdleTimeout <= TimeSpan.Zero)
+        {
+            _ = StartUnload(slot, "unloaded at once (idle_timeout 0)");
+        }
+        else
+        {
+            slot.IdleTimer = _time.CreateTimer(_ => UnloadIdle(slot), null, slot.Spec.Config.IdleTimeout, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -252,6 +252,42 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         Assert.Single(_events.OfType(ModelEvent.LoadFailed));
     }
 
+    [Fact]
+    public async Task A_load_that_never_answers_times_out_and_frees_its_memory()
+    {
+        _endpoint = _endpoint with { RequestTimeout = TimeSpan.FromSeconds(30) };
+        await using var lifecycle = Lifecycle(16 * GB, ("chat:3b", 3 * GB, Config(keepAlive: true)), ("coder:7b", 6 * GB, Config()));
+        _server.InjectFault(new FakeFault(FakeFaultKind.Hang) { Path = "/api/generate" });
+
+        var acquire = lifecycle.AcquireAsync("code", CancellationToken.None);
+        await Eventually(() => _server.Requests.Any(r => r.Path == "/api/generate"), "the load was sent");
+        Assert.False(acquire.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<ModelCallException>(() => acquire);
+        Assert.Equal(ModelErrorKind.Timeout, error.Kind);
+        Assert.Contains("did not load within 30 s", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, lifecycle.MemoryInUse);
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_during_a_load_gets_out_at_once_and_holds_nothing()
+    {
+        _endpoint = _endpoint with { RequestTimeout = TimeSpan.FromSeconds(30) };
+        await using var lifecycle = Lifecycle(16 * GB, ("chat:3b", 3 * GB, Config(keepAlive: true)), ("coder:7b", 6 * GB, Config()));
+        _server.InjectFault(new FakeFault(FakeFaultKind.Hang) { Path = "/api/generate" });
+        using var cancel = new CancellationTokenSource();
+
+        var acquire = lifecycle.AcquireAsync("code", cancel.Token);
+        await Eventually(() => _server.Requests.Any(r => r.Path == "/api/generate"), "the load was sent");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acquire);
+        Assert.Equal(0, lifecycle.StateOf("coder:7b").References);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await Eventually(() => lifecycle.MemoryInUse == 0, "the abandoned load timed out and gave its memory back");
+    }
+
     private static async Task<ModelLease> Track(Task<ModelLease> acquire, string name, List<string> order)
     {
         var lease = await acquire;
