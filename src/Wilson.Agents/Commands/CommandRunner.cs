@@ -9,7 +9,13 @@ namespace Wilson.Agents.Commands;
 /// (so its whole tree can be killed: TERM, then KILL), with its output streamed and kept as head and
 /// tail, and killed when it goes silent too long, passes its deadline, or the caller cancels.
 /// </summary>
-public sealed class CommandRunner(string workspaceRoot, CommandPolicy policy, IReadOnlyDictionary<string, string> environment, TimeProvider time)
+/// <param name="workspaceRoot">The worktree: commands run in it or below it, and (sandboxed) can write nowhere else.</param>
+/// <param name="policy">The commands refused.</param>
+/// <param name="environment">The environment commands get (see <see cref="CommandEnvironment.Scrub"/>).</param>
+/// <param name="sandbox">bubblewrap where it works (<see cref="CommandSandbox.Detect"/>); null runs commands unconfined.</param>
+/// <param name="time">The clock silence and deadlines are measured on.</param>
+public sealed class CommandRunner(
+    string workspaceRoot, CommandPolicy policy, IReadOnlyDictionary<string, string> environment, CommandSandbox? sandbox, TimeProvider time)
 {
     private static readonly TimeSpan KillGrace = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
@@ -112,9 +118,11 @@ public sealed class CommandRunner(string workspaceRoot, CommandPolicy policy, IR
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add("sh");
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(command);
+        foreach (var argument in sandbox?.Wrap(_root, directory, command) ?? ["sh", "-c", command])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         info.Environment.Clear();
         foreach (var (name, value) in environment)
         {

@@ -6,19 +6,29 @@ using Wilson.Testing;
 namespace Wilson.Agents.Tests.Commands;
 
 /// <summary>The runner with real processes: sh, sleep, yes, env.</summary>
-public sealed class CommandRunnerTests : IDisposable
+public class CommandRunnerTests : IDisposable
 {
     private readonly TempDirectory _workspace = new("wilson-runner");
 
-    public void Dispose() => _workspace.Dispose();
+    protected string Workspace => _workspace.Path;
 
-    private CommandRunner Runner(Dictionary<string, string>? environment = null) => new(
+    public void Dispose()
+    {
+        _workspace.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected CommandRunner Runner(Dictionary<string, string>? environment = null) => new(
         _workspace.Path,
         CommandPolicy.Default("main"),
         CommandEnvironment.Scrub(environment ?? new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! }),
+        Sandbox,
         TimeProvider.System);
 
-    private Task<CommandResult> RunAsync(string command, CommandLimits? limits = null, Action<CommandEvent>? onEvent = null, CancellationToken cancellationToken = default) =>
+    /// <summary>Null: unconfined. The sandboxed subclass runs every test here again under bubblewrap.</summary>
+    protected virtual CommandSandbox? Sandbox => null;
+
+    protected Task<CommandResult> RunAsync(string command, CommandLimits? limits = null, Action<CommandEvent>? onEvent = null, CancellationToken cancellationToken = default) =>
         Runner().RunAsync(new CommandRequest { Command = command, WorkingDirectory = _workspace.Path, Limits = limits ?? new CommandLimits() }, onEvent, cancellationToken);
 
     [Fact]
