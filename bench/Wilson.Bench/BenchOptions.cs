@@ -6,7 +6,7 @@ namespace Wilson.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--only sqlite|postgres|models] [--tokens 10000]";
+        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--only sqlite|postgres|models|commands] [--tokens 10000]";
 
     public int Items { get; init; } = 10_000;
 
@@ -19,7 +19,7 @@ internal sealed record BenchOptions
     /// <summary>Tokens in the streamed answer of the provider benchmark.</summary>
     public int Tokens { get; init; } = 10_000;
 
-    /// <summary>"sqlite", "postgres", "models" or null for all.</summary>
+    /// <summary>"sqlite", "postgres", "models", "commands" or null for all.</summary>
     public string? Only { get; init; }
 
     public bool RunsSqlite => Only is null or "sqlite";
@@ -27,6 +27,8 @@ internal sealed record BenchOptions
     public bool RunsPostgres => Only is null or "postgres";
 
     public bool RunsModels => Only is null or "models";
+
+    public bool RunsCommands => Only is null or "commands";
 
     /// <summary>The options, or null with <paramref name="error"/> set when the command line is wrong.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
@@ -45,11 +47,11 @@ internal sealed record BenchOptions
             var value = args[++i];
             switch (name)
             {
-                case "--only" when value is "sqlite" or "postgres" or "models":
+                case "--only" when value is "sqlite" or "postgres" or "models" or "commands":
                     options = options with { Only = value };
                     break;
                 case "--only":
-                    error = $"--only: '{value}' is not sqlite, postgres or models";
+                    error = $"--only: '{value}' is not sqlite, postgres, models or commands";
                     return null;
                 case "--items" or "--workers" or "--batch" or "--events" or "--tokens":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)

@@ -74,6 +74,11 @@ if (options.RunsModels)
     await ModelsBench.RunAsync(options, report, cancellationToken);
 }
 
+if (options.RunsCommands)
+{
+    await CommandsBench.RunAsync(report, cancellationToken);
+}
+
 report.Print(Console.Out, machine);
 return 0;
 
