@@ -17,7 +17,8 @@ public static class Suggestions
     public static string DidYouMean(string given, IEnumerable<string> known) =>
         Closest(given, known) is { } match ? $" (did you mean '{match}'?)" : "";
 
-    private static int Distance(string a, string b)
+    /// <summary>The edit (Levenshtein) distance between <paramref name="a"/> and <paramref name="b"/>.</summary>
+    public static int Distance(string a, string b)
     {
         var previous = Enumerable.Range(0, b.Length + 1).ToArray();
         for (var i = 1; i <= a.Length; i++)
