@@ -1,4 +1,4 @@
-using Wilson.Cli.Git;
+using Wilson.Agents.Git;
 
 namespace Wilson.Cli.Tests;
 
@@ -10,7 +10,7 @@ internal static class GitRunner
     public static async Task<string> RunAsync(string workingDirectory, params string[] arguments)
     {
         using var timeout = new CancellationTokenSource(Timeout);
-        var git = new GitProcess(Cli.Environment(workingDirectory, TextWriter.Null, TextWriter.Null));
+        var git = new GitProcess(Cli.Environment(workingDirectory, TextWriter.Null, TextWriter.Null).Variables);
         var result = await git.RunAsync(workingDirectory, arguments, timeout.Token);
         if (result.ExitCode != 0)
         {

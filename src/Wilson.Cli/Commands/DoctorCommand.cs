@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
-using Wilson.Cli.Git;
+using Wilson.Agents.Git;
 using Wilson.Cli.Projects;
 using Wilson.Core.Configuration;
 using Wilson.Core.Pipelines;
@@ -74,12 +74,12 @@ internal static class DoctorCommand
     {
         try
         {
-            var version = await new GitProcess(cli.Environment).RunAsync(cli.Environment.WorkingDirectory, ["--version"], cancellationToken);
+            var version = await new GitProcess(cli.Environment.Variables).RunAsync(cli.Environment.WorkingDirectory, ["--version"], cancellationToken);
             return version.Succeeded
                 ? DoctorCheck.Pass("git", version.StandardOutput)
                 : DoctorCheck.Fail("git", $"git --version failed: {version.StandardError}", "install git (e.g. `apt-get install git`)");
         }
-        catch (CliException ex)
+        catch (InvalidOperationException ex)
         {
             return DoctorCheck.Fail("git", ex.Message, "install git (e.g. `apt-get install git`) and make sure it is on PATH");
         }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using Spectre.Console;
-using Wilson.Cli.Git;
+using Wilson.Agents.Git;
 using Wilson.Cli.Projects;
 using Wilson.Core.Configuration;
 using Wilson.Core.Pipelines;
@@ -86,7 +86,7 @@ internal static partial class InitCommand
     private static async Task<int> RunAsync(CliContext cli, InitRequest request, CancellationToken cancellationToken)
     {
         var directory = Path.GetFullPath(request.Path ?? ".", cli.Environment.WorkingDirectory);
-        var git = new GitProcess(cli.Environment);
+        var git = new GitProcess(cli.Environment.Variables);
         var (root, gitInitialised) = await FindOrCreateRepositoryAsync(git, directory, request, cancellationToken);
         var layout = new ProjectLayout(root);
         if (File.Exists(layout.ConfigFile))

@@ -1,11 +1,12 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Wilson.Cli.Git;
+namespace Wilson.Agents.Git;
 
 /// <summary>Runs the real <c>git</c> executable, with the CLI's environment and no standard input.</summary>
-internal sealed class GitProcess(CliEnvironment environment)
+public sealed class GitProcess(IReadOnlyDictionary<string, string> environment)
 {
+    /// <summary>Runs git with the arguments in the directory; a failing git command is a result, not an exception.</summary>
     public async Task<GitResult> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo("git")
@@ -22,7 +23,7 @@ internal sealed class GitProcess(CliEnvironment environment)
         }
 
         startInfo.Environment.Clear();
-        foreach (var (name, value) in environment.Variables)
+        foreach (var (name, value) in environment)
         {
             startInfo.Environment[name] = value;
         }
@@ -34,7 +35,7 @@ internal sealed class GitProcess(CliEnvironment environment)
         }
         catch (Win32Exception ex)
         {
-            throw new CliException($"cannot run git ({ex.Message}): Wilson needs git installed and on PATH");
+            throw new InvalidOperationException($"cannot run git ({ex.Message}): Wilson needs git installed and on PATH", ex);
         }
 
         process.StandardInput.Close();
