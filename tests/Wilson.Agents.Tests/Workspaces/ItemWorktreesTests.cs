@@ -1,0 +1,145 @@
+using Wilson.Agents.Git;
+using Wilson.Agents.Workspaces;
+using Wilson.Testing;
+
+namespace Wilson.Agents.Tests.Workspaces;
+
+/// <summary>Worktrees, checkpoints and rollback with the real git CLI.</summary>
+public sealed class ItemWorktreesTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private readonly TempDirectory _directory = new("wilson-worktrees");
+    private readonly GitProcess _git = new(Environment());
+    private ItemWorktrees _worktrees = null!;
+
+    private string Repository => _directory.Path;
+
+    public async Task InitializeAsync()
+    {
+        await GitAsync(Repository, "init", "--quiet", "--initial-branch=main");
+        File.WriteAllText(_directory.Combine("README.md"), "shop\n");
+        File.WriteAllText(_directory.Combine(".gitignore"), ".wilson/\n");
+        await GitAsync(Repository, "add", "--all");
+        await GitAsync(Repository, "commit", "--quiet", "-m", "start");
+        _worktrees = new ItemWorktrees(Repository, "main", _git);
+    }
+
+    public Task DisposeAsync()
+    {
+        _directory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Theory]
+    [InlineData("T-12", "Add a /healthz endpoint!", "wilson/T-12-add-a-healthz-endpoint")]
+    [InlineData("T-3", "Ünïcode & symbols", "wilson/T-3-n-code-symbols")]
+    [InlineData("T-4", "***", "wilson/T-4")]
+    [InlineData("T-5", "a very long title that goes on and on and on and on forever", "wilson/T-5-a-very-long-title-that-goes-on-and-on")]
+    public void The_branch_is_named_after_key_and_title(string key, string title, string branch) =>
+        Assert.Equal(branch, ItemWorktrees.BranchOf(key, title));
+
+    [Fact]
+    public async Task An_item_gets_its_own_worktree_on_its_own_branch_from_the_default_branch()
+    {
+        var path = await _worktrees.EnsureAsync("T-1", "Add X", Ct);
+
+        Assert.Equal(Path.Combine(Repository, ".wilson", "worktrees", "T-1"), path);
+        Assert.Equal("shop\n", File.ReadAllText(Path.Combine(path, "README.md")));
+        Assert.Equal("wilson/T-1-add-x", (await GitAsync(path, "branch", "--show-current")).StandardOutput);
+        Assert.Equal(path, await _worktrees.EnsureAsync("T-1", "Add X", Ct));
+    }
+
+    [Fact]
+    public async Task Two_items_editing_the_same_path_never_see_each_others_change()
+    {
+        var one = await _worktrees.EnsureAsync("T-1", "One", Ct);
+        var two = await _worktrees.EnsureAsync("T-2", "Two", Ct);
+
+        new WorktreeFiles(one).Write("src/shared.txt", "from T-1\n");
+        new WorktreeFiles(two).Write("src/shared.txt", "from T-2\n");
+        await _worktrees.CheckpointAsync("T-1", "develop", 1, "write shared", Ct);
+        await _worktrees.CheckpointAsync("T-2", "develop", 1, "write shared", Ct);
+
+        Assert.Equal("from T-1\n", File.ReadAllText(Path.Combine(one, "src", "shared.txt")));
+        Assert.Equal("from T-2\n", File.ReadAllText(Path.Combine(two, "src", "shared.txt")));
+        Assert.False(File.Exists(_directory.Combine("src", "shared.txt")));
+    }
+
+    [Fact]
+    public async Task A_step_that_changed_files_is_a_checkpoint_and_one_that_did_not_is_none()
+    {
+        var path = await _worktrees.EnsureAsync("T-1", "Add X", Ct);
+
+        var nothing = await _worktrees.CheckpointAsync("T-1", "develop", 1, "read only", Ct);
+        File.WriteAllText(Path.Combine(path, "a.txt"), "a\n");
+        var first = await _worktrees.CheckpointAsync("T-1", "develop", 2, "wrote a.txt", Ct);
+        File.WriteAllText(Path.Combine(path, "b.txt"), "b\n");
+        var second = await _worktrees.CheckpointAsync("T-1", "test", 3, "wrote b.txt\nand more", Ct);
+
+        Assert.Null(nothing);
+        Assert.Equal("wilson: T-1 develop step 2: wrote a.txt", first!.Message);
+        Assert.Equal("wilson: T-1 test step 3: wrote b.txt and more", second!.Message);
+        Assert.Equal([second.Commit, first.Commit], (await _worktrees.CheckpointsAsync("T-1", Ct)).Select(c => c.Commit));
+    }
+
+    [Fact]
+    public async Task Rolling_back_to_a_checkpoint_drops_the_later_work()
+    {
+        var path = await _worktrees.EnsureAsync("T-1", "Add X", Ct);
+        File.WriteAllText(Path.Combine(path, "a.txt"), "first\n");
+        var first = await _worktrees.CheckpointAsync("T-1", "develop", 1, "first", Ct);
+        File.WriteAllText(Path.Combine(path, "a.txt"), "second\n");
+        await _worktrees.CheckpointAsync("T-1", "develop", 2, "second", Ct);
+        File.WriteAllText(Path.Combine(path, "untracked.txt"), "not committed\n");
+
+        await _worktrees.RollbackAsync("T-1", first!.Commit[..10], Ct);
+
+        Assert.Equal("first\n", File.ReadAllText(Path.Combine(path, "a.txt")));
+        Assert.False(File.Exists(Path.Combine(path, "untracked.txt")));
+        Assert.Single(await _worktrees.CheckpointsAsync("T-1", Ct));
+    }
+
+    [Fact]
+    public async Task Rolling_back_to_something_that_is_not_a_checkpoint_says_which_there_are()
+    {
+        var path = await _worktrees.EnsureAsync("T-1", "Add X", Ct);
+        File.WriteAllText(Path.Combine(path, "a.txt"), "a\n");
+        var checkpoint = await _worktrees.CheckpointAsync("T-1", "develop", 1, "a", Ct);
+        var mainCommit = (await GitAsync(Repository, "rev-parse", "main")).StandardOutput;
+
+        var error = await Assert.ThrowsAsync<ToolException>(() => _worktrees.RollbackAsync("T-1", mainCommit, Ct));
+
+        Assert.Contains($"is not a checkpoint of T-1; its checkpoints: {checkpoint!.Commit[..10]}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Removing_the_worktree_keeps_the_branch()
+    {
+        var path = await _worktrees.EnsureAsync("T-1", "Add X", Ct);
+        File.WriteAllText(Path.Combine(path, "a.txt"), "a\n");
+        await _worktrees.CheckpointAsync("T-1", "develop", 1, "a", Ct);
+
+        await _worktrees.RemoveAsync("T-1", Ct);
+
+        Assert.False(Directory.Exists(path));
+        Assert.True((await GitAsync(Repository, "rev-parse", "--verify", "wilson/T-1-add-x")).Succeeded);
+    }
+
+    private async Task<GitResult> GitAsync(string directory, params string[] arguments)
+    {
+        var result = await _git.RunAsync(directory, arguments, Ct);
+        Assert.True(result.Succeeded, $"git {string.Join(' ', arguments)}: {result.StandardError}");
+        return result;
+    }
+
+    private static Dictionary<string, string> Environment()
+    {
+        var variables = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? "", StringComparer.Ordinal);
+        variables["GIT_AUTHOR_NAME"] = variables["GIT_COMMITTER_NAME"] = "Test";
+        variables["GIT_AUTHOR_EMAIL"] = variables["GIT_COMMITTER_EMAIL"] = "test@localhost";
+        variables["GIT_CEILING_DIRECTORIES"] = Path.GetTempPath().TrimEnd('/');
+        return variables;
+    }
+}
