@@ -10,7 +10,7 @@ public sealed class ItemWorktreesTests : IAsyncLifetime
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     private readonly TempDirectory _directory = new("wilson-worktrees");
-    private readonly GitProcess _git = new(Environment());
+    private readonly GitProcess _git = new(TestGit.Environment());
     private ItemWorktrees _worktrees = null!;
 
     private string Repository => _directory.Path;
@@ -131,15 +131,5 @@ public sealed class ItemWorktreesTests : IAsyncLifetime
         var result = await _git.RunAsync(directory, arguments, Ct);
         Assert.True(result.Succeeded, $"git {string.Join(' ', arguments)}: {result.StandardError}");
         return result;
-    }
-
-    private static Dictionary<string, string> Environment()
-    {
-        var variables = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? "", StringComparer.Ordinal);
-        variables["GIT_AUTHOR_NAME"] = variables["GIT_COMMITTER_NAME"] = "Test";
-        variables["GIT_AUTHOR_EMAIL"] = variables["GIT_COMMITTER_EMAIL"] = "test@localhost";
-        variables["GIT_CEILING_DIRECTORIES"] = Path.GetTempPath().TrimEnd('/');
-        return variables;
     }
 }
