@@ -1,0 +1,226 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Wilson.Agents.Workspaces;
+
+namespace Wilson.Agents.Running;
+
+/// <summary>
+/// One agent run: stream the model's turn, run the tools it calls, give it the results, and repeat
+/// until it calls <c>finish</c> or a budget ends the run. Nothing the model sends crashes the loop: an
+/// unknown tool is answered with the list of tools, bad arguments with what was wrong; a loop (the same
+/// call, arguments and result again and again) or turns without tools are warned about once, then end
+/// the run as stuck.
+/// </summary>
+public sealed class AgentLoop(IChatClient client, IReadOnlyList<AgentTool> tools, AgentBudget budget, Action<AgentEvent> onEvent, TimeProvider time)
+{
+    public const string FinishTool = "finish";
+    private static readonly TimeSpan TextCoalescing = TimeSpan.FromMilliseconds(50);
+    private static readonly string[] Results = ["pass", "fail", "blocked"];
+
+    private static readonly AgentTool Finish = new(
+        FinishTool,
+        "End your work: result pass, fail or blocked; a summary of what you did; a handoff for the next stage (what it needs to know).",
+        JsonDocument.Parse("""
+            {"type":"object","properties":{"result":{"type":"string","enum":["pass","fail","blocked"]},"summary":{"type":"string"},"handoff":{"type":"string"}},"required":["result","summary"]}
+            """).RootElement,
+        (_, _) => Task.FromResult("finished"));
+
+    public async Task<AgentResult> RunAsync(string systemPrompt, string briefing, CancellationToken cancellationToken)
+    {
+        var all = tools.Append(Finish).ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var options = new ChatOptions
+        {
+            Tools = [.. all.Values.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.Schema))],
+        };
+        List<ChatMessage> conversation = [new(ChatRole.System, systemPrompt), new(ChatRole.User, briefing)];
+        var started = time.GetTimestamp();
+        var repeats = new Dictionary<string, int>(StringComparer.Ordinal);
+        var warnedAboutRepeats = false;
+        var turnsWithoutTools = 0;
+        long tokens = 0;
+        for (var step = 1; ; step++)
+        {
+            if (step > budget.MaxSteps)
+            {
+                return End(AgentOutcome.BudgetExceeded, $"out of steps: {budget.MaxSteps} used without finishing", step - 1, tokens);
+            }
+
+            if (tokens >= budget.MaxTokens)
+            {
+                return End(AgentOutcome.BudgetExceeded, $"out of tokens: {tokens:N0} of {budget.MaxTokens:N0} used without finishing", step - 1, tokens);
+            }
+
+            if (time.GetElapsedTime(started) >= budget.MaxTime)
+            {
+                return End(AgentOutcome.BudgetExceeded, $"out of time: {budget.MaxTime} passed without finishing", step - 1, tokens);
+            }
+
+            var response = await TurnAsync(conversation, options, cancellationToken);
+            tokens += (response.Usage?.InputTokenCount ?? 0) + (response.Usage?.OutputTokenCount ?? 0);
+            conversation.AddMessages(response);
+            var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+            if (calls.Count == 0)
+            {
+                if (++turnsWithoutTools >= budget.MaxTurnsWithoutTools)
+                {
+                    return End(AgentOutcome.Blocked, $"stuck: {turnsWithoutTools} turns without calling a tool or finish", step, tokens);
+                }
+
+                Notice(conversation, "Call a tool to do the work, or call finish(result, summary, handoff) when you are done.");
+                continue;
+            }
+
+            turnsWithoutTools = 0;
+            var results = new List<AIContent>();
+            foreach (var call in calls)
+            {
+                var arguments = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>());
+                onEvent(new AgentEvent(AgentEventKind.ToolCall, $"{call.Name}({arguments.GetRawText()})"));
+                if (call.Name == FinishTool && Finished(arguments) is { } finished)
+                {
+                    return End(finished.Outcome, finished.Summary, step, tokens, finished.Handoff);
+                }
+
+                var result = await RunToolAsync(all, call.Name, arguments, cancellationToken);
+                onEvent(new AgentEvent(AgentEventKind.ToolResult, result));
+                results.Add(new FunctionResultContent(call.CallId, result));
+
+                var key = $"{call.Name}\n{arguments.GetRawText()}\n{result}";
+                var seen = repeats[key] = repeats.GetValueOrDefault(key) + 1;
+                if (seen >= budget.MaxRepeats)
+                {
+                    if (warnedAboutRepeats && seen > budget.MaxRepeats)
+                    {
+                        return End(AgentOutcome.Blocked, $"stuck: {call.Name}({arguments.GetRawText()}) repeated {seen} times with the same result", step, tokens);
+                    }
+
+                    warnedAboutRepeats = true;
+                }
+            }
+
+            conversation.Add(new ChatMessage(ChatRole.Tool, results));
+            if (warnedAboutRepeats && repeats.Values.Max() == budget.MaxRepeats)
+            {
+                Notice(conversation, $"You have made the same call {budget.MaxRepeats} times with the same result. Try something else, or finish with result blocked and say what you need.");
+            }
+        }
+    }
+
+    private async Task<ChatResponse> TurnAsync(List<ChatMessage> conversation, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var updates = new List<ChatResponseUpdate>();
+        var pending = new StringBuilder();
+        var lastFlush = time.GetTimestamp();
+        await foreach (var update in client.GetStreamingResponseAsync(conversation, options, cancellationToken))
+        {
+            updates.Add(update);
+            pending.Append(update.Text);
+            if (pending.Length > 0 && time.GetElapsedTime(lastFlush) >= TextCoalescing)
+            {
+                onEvent(new AgentEvent(AgentEventKind.Text, pending.ToString()));
+                pending.Clear();
+                lastFlush = time.GetTimestamp();
+            }
+        }
+
+        if (pending.Length > 0)
+        {
+            onEvent(new AgentEvent(AgentEventKind.Text, pending.ToString()));
+        }
+
+        return updates.ToChatResponse();
+    }
+
+    private static async Task<string> RunToolAsync(Dictionary<string, AgentTool> all, string name, JsonElement arguments, CancellationToken cancellationToken)
+    {
+        if (!all.TryGetValue(name, out var tool))
+        {
+            return $"error: unknown tool '{name}'; the tools are: {string.Join(", ", all.Keys)}";
+        }
+
+        if (ArgumentProblem(tool.Schema, arguments) is { } problem)
+        {
+            return $"error: {name}: {problem}";
+        }
+
+        try
+        {
+            return await tool.Run(arguments, cancellationToken);
+        }
+        catch (ToolException ex)
+        {
+            return $"error: {ex.Message}";
+        }
+    }
+
+    /// <summary>What is wrong with the arguments against the schema's required properties and simple types; null when nothing.</summary>
+    private static string? ArgumentProblem(JsonElement schema, JsonElement arguments)
+    {
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            return "the arguments must be a JSON object";
+        }
+
+        if (schema.TryGetProperty("required", out var required))
+        {
+            var missing = required.EnumerateArray().Select(r => r.GetString()!).Where(r => !arguments.TryGetProperty(r, out _)).ToList();
+            if (missing.Count > 0)
+            {
+                return $"missing argument{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}";
+            }
+        }
+
+        if (schema.TryGetProperty("properties", out var properties))
+        {
+            foreach (var property in arguments.EnumerateObject())
+            {
+                if (!properties.TryGetProperty(property.Name, out var declared))
+                {
+                    return $"unknown argument '{property.Name}'; arguments: {string.Join(", ", properties.EnumerateObject().Select(p => p.Name))}";
+                }
+
+                var type = declared.TryGetProperty("type", out var t) ? t.GetString() : null;
+                var fits = type switch
+                {
+                    "string" => property.Value.ValueKind == JsonValueKind.String,
+                    "integer" => property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out _),
+                    "number" => property.Value.ValueKind == JsonValueKind.Number,
+                    "boolean" => property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+                    _ => true,
+                };
+                if (!fits)
+                {
+                    return $"argument '{property.Name}' must be a{(type is "integer" ? "n" : "")} {type}, not {property.Value.ValueKind.ToString().ToLowerInvariant()}";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static (AgentOutcome Outcome, string Summary, string? Handoff)? Finished(JsonElement arguments)
+    {
+        var result = arguments.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        if (result is null || !Results.Contains(result))
+        {
+            return null;
+        }
+
+        var summary = arguments.TryGetProperty("summary", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "";
+        var handoff = arguments.TryGetProperty("handoff", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+        return (result switch { "pass" => AgentOutcome.Pass, "fail" => AgentOutcome.Fail, _ => AgentOutcome.Blocked }, summary, handoff);
+    }
+
+    private void Notice(List<ChatMessage> conversation, string text)
+    {
+        onEvent(new AgentEvent(AgentEventKind.Notice, text));
+        conversation.Add(new ChatMessage(ChatRole.User, text));
+    }
+
+    private AgentResult End(AgentOutcome outcome, string summary, int steps, long tokens, string? handoff = null)
+    {
+        onEvent(new AgentEvent(AgentEventKind.Notice, $"{outcome}: {summary}"));
+        return new AgentResult(outcome, summary, handoff, steps, tokens);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Wilson.Agents.Running;
+using Wilson.Agents.Workspaces;
+using Wilson.Llm;
+using Wilson.Llm.Providers;
+using Wilson.Testing;
+using Wilson.Testing.Models;
+
+namespace Wilson.Agents.Tests.Running;
+
+/// <summary>The agent loop against the fake model server speaking Ollama's protocol, with real file tools.</summary>
+public sealed class AgentLoopTests : IAsyncLifetime
+{
+    private readonly TempDirectory _worktree = new("wilson-agent");
+    private readonly ConcurrentQueue<AgentEvent> _events = new();
+    private FakeModelServer _server = null!;
+    private ChatClientFactory _factory = null!;
+
+    public async Task InitializeAsync()
+    {
+        var script = new FakeModelScript();
+        script.Turns.AddRange(
+        [
+            new ScriptedTurn { WhenContains = "Briefing: greet", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"greet.txt","content":"hello\n"}""")] },
+            new ScriptedTurn { WhenContains = "wrote greet.txt", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"wrote greet.txt","handoff":"greet.txt says hello"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: unknown", ToolCalls = [new ScriptedToolCall("delete_everything", "{}")] },
+            new ScriptedTurn { WhenContains = "unknown tool 'delete_everything'", ToolCalls = [new ScriptedToolCall("finish", """{"result":"blocked","summary":"no tool for it"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: types", ToolCalls = [new ScriptedToolCall("write_file", """{"path":42,"content":"x"}""")] },
+            new ScriptedTurn { WhenContains = "must be a string", ToolCalls = [new ScriptedToolCall("finish", """{"result":"fail","summary":"bad call"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: loop", ToolCalls = [new ScriptedToolCall("read_file", """{"path":"missing.txt"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: chatter", Text = "I think it is done." },
+        ]);
+        _server = await FakeModelServer.StartAsync(script);
+        _factory = new ChatClientFactory(_ => null, TimeProvider.System);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _factory.Dispose();
+        await _server.DisposeAsync();
+        _worktree.Dispose();
+    }
+
+    private Task<AgentResult> RunAsync(string briefing, AgentBudget? budget = null)
+    {
+        var client = _factory.Create(new ModelEndpoint { Name = "local", Protocol = ModelProtocol.Ollama, BaseUrl = _server.BaseUri }, FakeModelScript.DefaultModelName);
+        var files = new WorktreeFiles(_worktree.Path);
+        AgentTool[] tools =
+        [
+            new("write_file", "Write a file", AgentTool.Strings("path", "content"),
+                (args, _) => Task.FromResult(files.Write(args.GetProperty("path").GetString()!, args.GetProperty("content").GetString()!))),
+            new("read_file", "Read a file", AgentTool.Strings("path"),
+                (args, _) => Task.FromResult(files.Read(args.GetProperty("path").GetString()!))),
+        ];
+        return new AgentLoop(client, tools, budget ?? new AgentBudget(), _events.Enqueue, TimeProvider.System)
+            .RunAsync("You are the developer.", briefing, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_agent_works_through_tools_and_finishes_with_a_handoff()
+    {
+        var result = await RunAsync("Briefing: greet the user in greet.txt");
+
+        Assert.Equal((AgentOutcome.Pass, "wrote greet.txt", "greet.txt says hello", 2), (result.Outcome, result.Summary, result.Handoff, result.Steps));
+        Assert.Equal("hello\n", File.ReadAllText(_worktree.Combine("greet.txt")));
+        Assert.Contains(_events, e => e.Kind == AgentEventKind.ToolCall && e.Text.StartsWith("write_file(", StringComparison.Ordinal));
+        Assert.Contains(_events, e => e.Kind == AgentEventKind.ToolResult && e.Text == "wrote greet.txt (1 lines)");
+        Assert.True(result.Tokens > 0);
+    }
+
+    [Fact]
+    public async Task An_unknown_tool_is_answered_with_the_list_of_tools()
+    {
+        var result = await RunAsync("Briefing: unknown tool please");
+
+        Assert.Equal(AgentOutcome.Blocked, result.Outcome);
+        using var second = JsonDocument.Parse(_server.Requests.Where(r => r.Path == "/api/chat").ElementAt(1).Body);
+        var toolMessage = second.RootElement.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
+        Assert.Equal("error: unknown tool 'delete_everything'; the tools are: write_file, read_file, finish", toolMessage.GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task Arguments_of_the_wrong_type_are_answered_with_what_was_wrong()
+    {
+        var result = await RunAsync("Briefing: types are wrong");
+
+        Assert.Equal(AgentOutcome.Fail, result.Outcome);
+        Assert.Contains(_events, e => e.Kind == AgentEventKind.ToolResult && e.Text == "error: write_file: argument 'path' must be a string, not number");
+        Assert.Empty(Directory.GetFiles(_worktree.Path));
+    }
+
+    [Fact]
+    public async Task A_loop_is_warned_about_once_then_ends_the_run_as_stuck()
+    {
+        var result = await RunAsync("Briefing: loop on a missing file");
+
+        Assert.Equal(AgentOutcome.Blocked, result.Outcome);
+        Assert.Equal("""stuck: read_file({"path":"missing.txt"}) repeated 4 times with the same result""", result.Summary);
+        Assert.Single(_events, e => e.Kind == AgentEventKind.Notice && e.Text.StartsWith("You have made the same call 3 times", StringComparison.Ordinal));
+        Assert.Equal(4, result.Steps);
+    }
+
+    [Fact]
+    public async Task A_model_that_never_calls_a_tool_is_nudged_then_ends_as_stuck()
+    {
+        var result = await RunAsync("Briefing: chatter only");
+
+        Assert.Equal(AgentOutcome.Blocked, result.Outcome);
+        Assert.Equal("stuck: 3 turns without calling a tool or finish", result.Summary);
+        Assert.Contains(_events, e => e.Kind == AgentEventKind.Text && e.Text.Contains("I think it is done.", StringComparison.Ordinal));
+        Assert.Equal(2, _events.Count(e => e.Kind == AgentEventKind.Notice && e.Text.StartsWith("Call a tool", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_step_budget_ends_the_run_without_a_result()
+    {
+        var result = await RunAsync("Briefing: loop on a missing file", new AgentBudget { MaxSteps = 2 });
+
+        Assert.Equal(AgentOutcome.BudgetExceeded, result.Outcome);
+        Assert.Equal("out of steps: 2 used without finishing", result.Summary);
+    }
+}
