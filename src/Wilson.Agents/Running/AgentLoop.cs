@@ -12,9 +12,17 @@ namespace Wilson.Agents.Running;
 /// call, arguments and result again and again) or turns without tools are warned about once, then end
 /// the run as stuck.
 /// </summary>
-public sealed class AgentLoop(IChatClient client, IReadOnlyList<AgentTool> tools, AgentBudget budget, Action<AgentEvent> onEvent, TimeProvider time)
+/// <param name="client">The model.</param>
+/// <param name="tools">The tools of the role (finish is added).</param>
+/// <param name="budget">Steps, tokens and time.</param>
+/// <param name="onEvent">Where the transcript goes as it happens.</param>
+/// <param name="time">The clock budgets and coalescing use.</param>
+/// <param name="nativeTools">False for models without tool calling: calls are fenced JSON blocks in the text (see <see cref="TextToolProtocol"/>).</param>
+public sealed class AgentLoop(
+    IChatClient client, IReadOnlyList<AgentTool> tools, AgentBudget budget, Action<AgentEvent> onEvent, TimeProvider time, bool nativeTools = true)
 {
     public const string FinishTool = "finish";
+    private const string UnreadableCall = "(unreadable call)";
     private static readonly TimeSpan TextCoalescing = TimeSpan.FromMilliseconds(50);
     private static readonly string[] Results = ["pass", "fail", "blocked"];
 
@@ -29,11 +37,11 @@ public sealed class AgentLoop(IChatClient client, IReadOnlyList<AgentTool> tools
     public async Task<AgentResult> RunAsync(string systemPrompt, string briefing, CancellationToken cancellationToken)
     {
         var all = tools.Append(Finish).ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var options = new ChatOptions
-        {
-            Tools = [.. all.Values.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.Schema))],
-        };
-        List<ChatMessage> conversation = [new(ChatRole.System, systemPrompt), new(ChatRole.User, briefing)];
+        var options = nativeTools
+            ? new ChatOptions { Tools = [.. all.Values.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.Schema))] }
+            : new ChatOptions();
+        var system = nativeTools ? systemPrompt : systemPrompt + TextToolProtocol.Instructions(all.Values);
+        List<ChatMessage> conversation = [new(ChatRole.System, system), new(ChatRole.User, briefing)];
         var started = time.GetTimestamp();
         var repeats = new Dictionary<string, int>(StringComparer.Ordinal);
         var warnedAboutRepeats = false;
@@ -59,7 +67,9 @@ public sealed class AgentLoop(IChatClient client, IReadOnlyList<AgentTool> tools
             var response = await TurnAsync(conversation, options, cancellationToken);
             tokens += (response.Usage?.InputTokenCount ?? 0) + (response.Usage?.OutputTokenCount ?? 0);
             conversation.AddMessages(response);
-            var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+            var calls = nativeTools
+                ? [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()]
+                : TextCalls(response.Text);
             if (calls.Count == 0)
             {
                 if (++turnsWithoutTools >= budget.MaxTurnsWithoutTools)
@@ -99,13 +109,23 @@ public sealed class AgentLoop(IChatClient client, IReadOnlyList<AgentTool> tools
                 }
             }
 
-            conversation.Add(new ChatMessage(ChatRole.Tool, results));
+            conversation.Add(nativeTools ? new ChatMessage(ChatRole.Tool, results) : new ChatMessage(ChatRole.User, TextResults(calls, results)));
             if (warnedAboutRepeats && repeats.Values.Max() == budget.MaxRepeats)
             {
                 Notice(conversation, $"You have made the same call {budget.MaxRepeats} times with the same result. Try something else, or finish with result blocked and say what you need.");
             }
         }
     }
+
+    // Text calls become FunctionCallContent like native ones; a block that could not be read becomes a
+    // call to a tool that does not exist, whose answer says what was wrong.
+    private static List<FunctionCallContent> TextCalls(string reply) =>
+        [.. TextToolProtocol.Calls(reply).Select((call, i) => call.Problem is null
+            ? new FunctionCallContent($"text_{i + 1}", call.Name!, JsonSerializer.Deserialize<Dictionary<string, object?>>(call.Arguments.GetRawText()))
+            : new FunctionCallContent($"text_{i + 1}", UnreadableCall, new Dictionary<string, object?> { ["problem"] = call.Problem }))];
+
+    private static string TextResults(List<FunctionCallContent> calls, List<AIContent> results) =>
+        string.Join("\n\n", calls.Zip(results.OfType<FunctionResultContent>(), (call, result) => $"Result of {call.Name}:\n{result.Result}"));
 
     private async Task<ChatResponse> TurnAsync(List<ChatMessage> conversation, ChatOptions options, CancellationToken cancellationToken)
     {
@@ -134,6 +154,11 @@ public sealed class AgentLoop(IChatClient client, IReadOnlyList<AgentTool> tools
 
     private static async Task<string> RunToolAsync(Dictionary<string, AgentTool> all, string name, JsonElement arguments, CancellationToken cancellationToken)
     {
+        if (name == UnreadableCall)
+        {
+            return $"error: {arguments.GetProperty("problem").GetString()}";
+        }
+
         if (!all.TryGetValue(name, out var tool))
         {
             return $"error: unknown tool '{name}'; the tools are: {string.Join(", ", all.Keys)}";

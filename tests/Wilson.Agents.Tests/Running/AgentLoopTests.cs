@@ -30,6 +30,14 @@ public sealed class AgentLoopTests : IAsyncLifetime
             new ScriptedTurn { WhenContains = "must be a string", ToolCalls = [new ScriptedToolCall("finish", """{"result":"fail","summary":"bad call"}""")] },
             new ScriptedTurn { WhenContains = "Briefing: loop", ToolCalls = [new ScriptedToolCall("read_file", """{"path":"missing.txt"}""")] },
             new ScriptedTurn { WhenContains = "Briefing: chatter", Text = "I think it is done." },
+            new ScriptedTurn
+            {
+                WhenContains = "Briefing: text greet",
+                Text = "I'll write it.\n```json\n{\"tool\": \"write_file\", \"arguments\": {\"path\": \"t.txt\", \"content\": \"hi\"}}\n```\n",
+            },
+            new ScriptedTurn { WhenContains = "Result of write_file", Text = "```json\n{\"tool\": \"finish\", \"arguments\": {\"result\": \"pass\", \"summary\": \"done by text\"}}\n```" },
+            new ScriptedTurn { WhenContains = "Briefing: text broken", Text = "```json\n{\"tool\": \"write_file\", \"arguments\": {\"path\":\n```" },
+            new ScriptedTurn { WhenContains = "not valid JSON", Text = "```json\n{\"tool\": \"finish\", \"arguments\": {\"result\": \"fail\", \"summary\": \"gave up\"}}\n```" },
         ]);
         _server = await FakeModelServer.StartAsync(script);
         _factory = new ChatClientFactory(_ => null, TimeProvider.System);
@@ -42,7 +50,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
         _worktree.Dispose();
     }
 
-    private Task<AgentResult> RunAsync(string briefing, AgentBudget? budget = null)
+    private Task<AgentResult> RunAsync(string briefing, AgentBudget? budget = null, bool nativeTools = true)
     {
         var client = _factory.Create(new ModelEndpoint { Name = "local", Protocol = ModelProtocol.Ollama, BaseUrl = _server.BaseUri }, FakeModelScript.DefaultModelName);
         var files = new WorktreeFiles(_worktree.Path);
@@ -53,7 +61,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
             new("read_file", "Read a file", AgentTool.Strings("path"),
                 (args, _) => Task.FromResult(files.Read(args.GetProperty("path").GetString()!))),
         ];
-        return new AgentLoop(client, tools, budget ?? new AgentBudget(), _events.Enqueue, TimeProvider.System)
+        return new AgentLoop(client, tools, budget ?? new AgentBudget(), _events.Enqueue, TimeProvider.System, nativeTools)
             .RunAsync("You are the developer.", briefing, CancellationToken.None);
     }
 
@@ -119,5 +127,26 @@ public sealed class AgentLoopTests : IAsyncLifetime
 
         Assert.Equal(AgentOutcome.BudgetExceeded, result.Outcome);
         Assert.Equal("out of steps: 2 used without finishing", result.Summary);
+    }
+
+    [Fact]
+    public async Task A_model_without_native_tools_calls_them_in_fenced_JSON_blocks()
+    {
+        var result = await RunAsync("Briefing: text greet", nativeTools: false);
+
+        Assert.Equal((AgentOutcome.Pass, "done by text"), (result.Outcome, result.Summary));
+        Assert.Equal("hi", File.ReadAllText(_worktree.Combine("t.txt")));
+        using var first = JsonDocument.Parse(_server.Requests.First(r => r.Path == "/api/chat").Body);
+        Assert.False(first.RootElement.TryGetProperty("tools", out _));
+        Assert.Contains("## Calling tools", first.RootElement.GetProperty("messages")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_text_call_that_cannot_be_read_is_answered_with_what_was_wrong()
+    {
+        var result = await RunAsync("Briefing: text broken", nativeTools: false);
+
+        Assert.Equal(AgentOutcome.Fail, result.Outcome);
+        Assert.Contains(_events, e => e.Kind == AgentEventKind.ToolResult && e.Text.StartsWith("error: a tool call block is not valid JSON", StringComparison.Ordinal));
     }
 }
