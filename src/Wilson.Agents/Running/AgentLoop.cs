@@ -18,8 +18,15 @@ namespace Wilson.Agents.Running;
 /// <param name="onEvent">Where the transcript goes as it happens.</param>
 /// <param name="time">The clock budgets and coalescing use.</param>
 /// <param name="nativeTools">False for models without tool calling: calls are fenced JSON blocks in the text (see <see cref="TextToolProtocol"/>).</param>
+/// <param name="steering">Pause and feedback from a person, honoured between steps; null when nobody steers.</param>
 public sealed class AgentLoop(
-    IChatClient client, IReadOnlyList<AgentTool> tools, AgentBudget budget, Action<AgentEvent> onEvent, TimeProvider time, bool nativeTools = true)
+    IChatClient client,
+    IReadOnlyList<AgentTool> tools,
+    AgentBudget budget,
+    Action<AgentEvent> onEvent,
+    TimeProvider time,
+    bool nativeTools = true,
+    AgentSteering? steering = null)
 {
     public const string FinishTool = "finish";
     private const string UnreadableCall = "(unreadable call)";
@@ -64,6 +71,7 @@ public sealed class AgentLoop(
                 return End(AgentOutcome.BudgetExceeded, $"out of time: {budget.MaxTime} passed without finishing", step - 1, tokens);
             }
 
+            await SteerAsync(conversation, cancellationToken);
             var response = await TurnAsync(conversation, options, cancellationToken);
             tokens += (response.Usage?.InputTokenCount ?? 0) + (response.Usage?.OutputTokenCount ?? 0);
             conversation.AddMessages(response);
@@ -126,6 +134,27 @@ public sealed class AgentLoop(
 
     private static string TextResults(List<FunctionCallContent> calls, List<AIContent> results) =>
         string.Join("\n\n", calls.Zip(results.OfType<FunctionResultContent>(), (call, result) => $"Result of {call.Name}:\n{result.Result}"));
+
+    // Between steps: wait out a pause (the context stays as it is), then hand over any feedback.
+    private async Task SteerAsync(List<ChatMessage> conversation, CancellationToken cancellationToken)
+    {
+        if (steering is null)
+        {
+            return;
+        }
+
+        if (steering.Paused)
+        {
+            onEvent(new AgentEvent(AgentEventKind.Notice, "paused: waiting to be resumed"));
+            await steering.WaitWhilePausedAsync(cancellationToken);
+            onEvent(new AgentEvent(AgentEventKind.Notice, "resumed"));
+        }
+
+        foreach (var feedback in steering.TakeFeedback())
+        {
+            Notice(conversation, $"Feedback from the person: {feedback}");
+        }
+    }
 
     private async Task<ChatResponse> TurnAsync(List<ChatMessage> conversation, ChatOptions options, CancellationToken cancellationToken)
     {

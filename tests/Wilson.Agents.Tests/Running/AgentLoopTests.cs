@@ -37,6 +37,10 @@ public sealed class AgentLoopTests : IAsyncLifetime
             },
             new ScriptedTurn { WhenContains = "Result of write_file", Text = "```json\n{\"tool\": \"finish\", \"arguments\": {\"result\": \"pass\", \"summary\": \"done by text\"}}\n```" },
             new ScriptedTurn { WhenContains = "Briefing: text broken", Text = "```json\n{\"tool\": \"write_file\", \"arguments\": {\"path\":\n```" },
+            new ScriptedTurn { WhenContains = "Briefing: steer", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"s.txt","content":"hello"}""")], Once = true },
+            new ScriptedTurn { WhenContains = "say hi instead", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"took the feedback"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: paused", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"ran after resume"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: long command", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 1000.777"}""")] },
             new ScriptedTurn { WhenContains = "not valid JSON", Text = "```json\n{\"tool\": \"finish\", \"arguments\": {\"result\": \"fail\", \"summary\": \"gave up\"}}\n```" },
         ]);
         _server = await FakeModelServer.StartAsync(script);
@@ -50,7 +54,9 @@ public sealed class AgentLoopTests : IAsyncLifetime
         _worktree.Dispose();
     }
 
-    private Task<AgentResult> RunAsync(string briefing, AgentBudget? budget = null, bool nativeTools = true)
+    private Task<AgentResult> RunAsync(
+        string briefing, AgentBudget? budget = null, bool nativeTools = true, AgentSteering? steering = null, Action<AgentEvent>? alsoOnEvent = null,
+        CancellationToken cancellationToken = default)
     {
         var client = _factory.Create(new ModelEndpoint { Name = "local", Protocol = ModelProtocol.Ollama, BaseUrl = _server.BaseUri }, FakeModelScript.DefaultModelName);
         var files = new WorktreeFiles(_worktree.Path);
@@ -60,9 +66,23 @@ public sealed class AgentLoopTests : IAsyncLifetime
                 (args, _) => Task.FromResult(files.Write(args.GetProperty("path").GetString()!, args.GetProperty("content").GetString()!))),
             new("read_file", "Read a file", AgentTool.Strings("path"),
                 (args, _) => Task.FromResult(files.Read(args.GetProperty("path").GetString()!))),
+            new("run_command", "Run a command", AgentTool.Strings("command"), async (args, ct) =>
+            {
+                var runner = new Wilson.Agents.Commands.CommandRunner(_worktree.Path, Wilson.Agents.Commands.CommandPolicy.Default("main"),
+                    Wilson.Agents.Commands.CommandEnvironment.Scrub(new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! }), null, TimeProvider.System);
+                var result = await runner.RunAsync(new() { Command = args.GetProperty("command").GetString()!, WorkingDirectory = _worktree.Path }, null, ct);
+                ct.ThrowIfCancellationRequested();
+                return result.Output;
+            }),
         ];
-        return new AgentLoop(client, tools, budget ?? new AgentBudget(), _events.Enqueue, TimeProvider.System, nativeTools)
-            .RunAsync("You are the developer.", briefing, CancellationToken.None);
+        void OnEvent(AgentEvent e)
+        {
+            _events.Enqueue(e);
+            alsoOnEvent?.Invoke(e);
+        }
+
+        return new AgentLoop(client, tools, budget ?? new AgentBudget(), OnEvent, TimeProvider.System, nativeTools, steering)
+            .RunAsync("You are the developer.", briefing, cancellationToken);
     }
 
     [Fact]
@@ -85,7 +105,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
         Assert.Equal(AgentOutcome.Blocked, result.Outcome);
         using var second = JsonDocument.Parse(_server.Requests.Where(r => r.Path == "/api/chat").ElementAt(1).Body);
         var toolMessage = second.RootElement.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
-        Assert.Equal("error: unknown tool 'delete_everything'; the tools are: write_file, read_file, finish", toolMessage.GetProperty("content").GetString());
+        Assert.Equal("error: unknown tool 'delete_everything'; the tools are: write_file, read_file, run_command, finish", toolMessage.GetProperty("content").GetString());
     }
 
     [Fact]
@@ -148,5 +168,68 @@ public sealed class AgentLoopTests : IAsyncLifetime
 
         Assert.Equal(AgentOutcome.Fail, result.Outcome);
         Assert.Contains(_events, e => e.Kind == AgentEventKind.ToolResult && e.Text.StartsWith("error: a tool call block is not valid JSON", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Feedback_given_while_the_agent_works_reaches_its_next_turn()
+    {
+        var steering = new AgentSteering();
+
+        var result = await RunAsync("Briefing: steer", steering: steering, alsoOnEvent: e =>
+        {
+            if (e.Kind == AgentEventKind.ToolResult)
+            {
+                steering.AddFeedback("say hi instead");
+            }
+        });
+
+        Assert.Equal((AgentOutcome.Pass, "took the feedback"), (result.Outcome, result.Summary));
+        Assert.Contains(_events, e => e.Kind == AgentEventKind.Notice && e.Text == "Feedback from the person: say hi instead");
+    }
+
+    [Fact]
+    public async Task A_paused_agent_waits_before_its_next_step_and_goes_on_when_resumed()
+    {
+        var steering = new AgentSteering();
+        steering.Pause();
+
+        var run = RunAsync("Briefing: paused", steering: steering);
+        await Task.Delay(300);
+        Assert.False(run.IsCompleted);
+        Assert.DoesNotContain(_server.Requests, r => r.Path == "/api/chat");
+        steering.Resume();
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("ran after resume", result.Summary);
+        Assert.Contains(_events, e => e.Kind == AgentEventKind.Notice && e.Text == "paused: waiting to be resumed");
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_run_within_a_second_running_command_included()
+    {
+        using var cancel = new CancellationTokenSource();
+        var run = RunAsync("Briefing: long command", cancellationToken: cancel.Token, alsoOnEvent: e =>
+        {
+            if (e.Kind == AgentEventKind.ToolCall)
+            {
+                cancel.CancelAfter(300);
+            }
+        });
+        var started = TimeProvider.System.GetTimestamp();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)), d =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(d, "cmdline")).Contains("1000.777", StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        });
     }
 }
