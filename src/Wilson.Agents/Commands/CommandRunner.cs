@@ -106,6 +106,10 @@ public sealed class CommandRunner(
             time.GetElapsedTime(started), reason);
     }
 
+    /// <summary>Starts <paramref name="request"/> in the background and returns at once; the exit is delivered once.</summary>
+    public BackgroundCommand StartInBackground(CommandRequest request, Action<CommandEvent>? onEvent) =>
+        new(request.Command, stop => Task.Run(() => RunAsync(request, onEvent, stop), CancellationToken.None));
+
     private Process Start(string command, string directory)
     {
         // setsid: the shell leads a new session and process group (its pid is the group's id), so one

@@ -180,6 +180,34 @@ public class CommandRunnerTests : IDisposable
         Assert.Contains('\uFFFD', result.Output);
     }
 
+    [Fact]
+    public async Task A_background_command_returns_at_once_and_delivers_its_exit_once()
+    {
+        using var background = Runner().StartInBackground(new CommandRequest { Command = "sleep 0.3; echo finished; exit 4", WorkingDirectory = Workspace }, null);
+
+        Assert.False(background.Completion.IsCompleted);
+        Assert.False(background.TryTakeExit(out _));
+        await background.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(background.TryTakeExit(out var result));
+        Assert.Equal((CommandOutcome.Exited, 4), (result!.Outcome, result.ExitCode));
+        Assert.Contains("finished", result.Output, StringComparison.Ordinal);
+        Assert.False(background.TryTakeExit(out _));
+    }
+
+    [Fact]
+    public async Task A_background_command_can_be_cancelled_with_its_tree()
+    {
+        var marker = Marker();
+        using var background = Runner().StartInBackground(new CommandRequest { Command = $"sleep {marker}", WorkingDirectory = Workspace }, null);
+
+        background.Cancel();
+        var result = await background.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(CommandOutcome.Cancelled, result.Outcome);
+        Assert.Empty(ProcessesWith(marker));
+    }
+
     private static string Marker() => $"1000.{Random.Shared.Next(100_000, 999_999)}";
 
     private static List<int> ProcessesWith(string marker)
