@@ -14,8 +14,14 @@ namespace Wilson.Agents.Commands;
 /// <param name="environment">The environment commands get (see <see cref="CommandEnvironment.Scrub"/>).</param>
 /// <param name="sandbox">bubblewrap where it works (<see cref="CommandSandbox.Detect"/>); null runs commands unconfined.</param>
 /// <param name="time">The clock silence and deadlines are measured on.</param>
+/// <param name="pids">Where running commands' process groups are recorded for the sweep after a crash; null records nothing.</param>
 public sealed class CommandRunner(
-    string workspaceRoot, CommandPolicy policy, IReadOnlyDictionary<string, string> environment, CommandSandbox? sandbox, TimeProvider time)
+    string workspaceRoot,
+    CommandPolicy policy,
+    IReadOnlyDictionary<string, string> environment,
+    CommandSandbox? sandbox,
+    TimeProvider time,
+    CommandPidRegistry? pids = null)
 {
     private static readonly TimeSpan KillGrace = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
@@ -46,6 +52,7 @@ public sealed class CommandRunner(
         var capture = new OutputCapture(limits.HeadBytes, limits.TailBytes);
         var started = time.GetTimestamp();
         using var process = Start(request.Command, directory);
+        pids?.Record(process.Id);
         var lastOutput = time.GetTimestamp();
         var readers = Task.WhenAll(
             Pump(process.StandardOutput.BaseStream, capture, onEvent, () => lastOutput = time.GetTimestamp()),
@@ -102,6 +109,7 @@ public sealed class CommandRunner(
         // The group may still hold the pipes open (a grandchild that ignored TERM is KILLed by now).
         ProcessGroup.Kill(process.Id);
         await readers;
+        pids?.Forget(process.Id);
         return new CommandResult(outcome, outcome == CommandOutcome.Exited ? process.ExitCode : null, capture.Text(), capture.TotalBytes,
             time.GetElapsedTime(started), reason);
     }
