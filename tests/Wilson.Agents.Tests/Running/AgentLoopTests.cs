@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Wilson.Agents.Running;
 using Wilson.Agents.Workspaces;
-using Wilson.Llm;
-using Wilson.Llm.Providers;
 using Wilson.Testing;
 using Wilson.Testing.Models;
 
@@ -14,13 +12,13 @@ public sealed class AgentLoopTests : IAsyncLifetime
 {
     private readonly TempDirectory _worktree = new("wilson-agent");
     private readonly ConcurrentQueue<AgentEvent> _events = new();
-    private FakeModelServer _server = null!;
-    private ChatClientFactory _factory = null!;
+    private ScriptedModel _model = null!;
+
+    private FakeModelServer Server => _model.Server;
 
     public async Task InitializeAsync()
     {
-        var script = new FakeModelScript();
-        script.Turns.AddRange(
+        _model = await ScriptedModel.StartAsync(
         [
             new ScriptedTurn { WhenContains = "Briefing: greet", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"greet.txt","content":"hello\n"}""")] },
             new ScriptedTurn { WhenContains = "wrote greet.txt", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"wrote greet.txt","handoff":"greet.txt says hello"}""")] },
@@ -43,14 +41,11 @@ public sealed class AgentLoopTests : IAsyncLifetime
             new ScriptedTurn { WhenContains = "Briefing: long command", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 1000.777"}""")] },
             new ScriptedTurn { WhenContains = "not valid JSON", Text = "```json\n{\"tool\": \"finish\", \"arguments\": {\"result\": \"fail\", \"summary\": \"gave up\"}}\n```" },
         ]);
-        _server = await FakeModelServer.StartAsync(script);
-        _factory = new ChatClientFactory(_ => null, TimeProvider.System);
     }
 
     public async Task DisposeAsync()
     {
-        _factory.Dispose();
-        await _server.DisposeAsync();
+        await _model.DisposeAsync();
         _worktree.Dispose();
     }
 
@@ -58,14 +53,12 @@ public sealed class AgentLoopTests : IAsyncLifetime
         string briefing, AgentBudget? budget = null, bool nativeTools = true, AgentSteering? steering = null, Action<AgentEvent>? alsoOnEvent = null,
         CancellationToken cancellationToken = default)
     {
-        var client = _factory.Create(new ModelEndpoint { Name = "local", Protocol = ModelProtocol.Ollama, BaseUrl = _server.BaseUri }, FakeModelScript.DefaultModelName);
+        var client = _model.Client();
         var files = new WorktreeFiles(_worktree.Path);
         AgentTool[] tools =
         [
-            new("write_file", "Write a file", AgentTool.Strings("path", "content"),
-                (args, _) => Task.FromResult(files.Write(args.GetProperty("path").GetString()!, args.GetProperty("content").GetString()!))),
-            new("read_file", "Read a file", AgentTool.Strings("path"),
-                (args, _) => Task.FromResult(files.Read(args.GetProperty("path").GetString()!))),
+            ScriptedModel.WriteFile(files),
+            ScriptedModel.ReadFile(files),
             new("run_command", "Run a command", AgentTool.Strings("command"), async (args, ct) =>
             {
                 var runner = new Wilson.Agents.Commands.CommandRunner(_worktree.Path, Wilson.Agents.Commands.CommandPolicy.Default("main"),
@@ -103,7 +96,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
         var result = await RunAsync("Briefing: unknown tool please");
 
         Assert.Equal(AgentOutcome.Blocked, result.Outcome);
-        using var second = JsonDocument.Parse(_server.Requests.Where(r => r.Path == "/api/chat").ElementAt(1).Body);
+        using var second = JsonDocument.Parse(Server.Requests.Where(r => r.Path == "/api/chat").ElementAt(1).Body);
         var toolMessage = second.RootElement.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("role").GetString() == "tool");
         Assert.Equal("error: unknown tool 'delete_everything'; the tools are: write_file, read_file, run_command, finish", toolMessage.GetProperty("content").GetString());
     }
@@ -156,7 +149,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
 
         Assert.Equal((AgentOutcome.Pass, "done by text"), (result.Outcome, result.Summary));
         Assert.Equal("hi", File.ReadAllText(_worktree.Combine("t.txt")));
-        using var first = JsonDocument.Parse(_server.Requests.First(r => r.Path == "/api/chat").Body);
+        using var first = JsonDocument.Parse(Server.Requests.First(r => r.Path == "/api/chat").Body);
         Assert.False(first.RootElement.TryGetProperty("tools", out _));
         Assert.Contains("## Calling tools", first.RootElement.GetProperty("messages")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
     }
@@ -196,7 +189,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
         var run = RunAsync("Briefing: paused", steering: steering);
         await Task.Delay(300);
         Assert.False(run.IsCompleted);
-        Assert.DoesNotContain(_server.Requests, r => r.Path == "/api/chat");
+        Assert.DoesNotContain(Server.Requests, r => r.Path == "/api/chat");
         steering.Resume();
         var result = await run.WaitAsync(TimeSpan.FromSeconds(10));
 

@@ -5,8 +5,6 @@ using Wilson.Agents.Running;
 using Wilson.Agents.Verification;
 using Wilson.Agents.Workspaces;
 using Wilson.Core.Items;
-using Wilson.Llm;
-using Wilson.Llm.Providers;
 using Wilson.Testing;
 using Wilson.Testing.Models;
 
@@ -17,13 +15,11 @@ public sealed class SelfFixingRunTests : IAsyncLifetime
 {
     private readonly TempDirectory _worktree = new("wilson-selffix");
     private readonly ConcurrentQueue<AgentEvent> _events = new();
-    private FakeModelServer _server = null!;
-    private ChatClientFactory _factory = null!;
+    private ScriptedModel _model = null!;
 
     public async Task InitializeAsync()
     {
-        var script = new FakeModelScript();
-        script.Turns.AddRange(
+        _model = await ScriptedModel.StartAsync(
         [
             // The last message decides first: the fix request, then the first attempt's briefing.
             new ScriptedTurn { WhenContains = "greet in greet.txt\n\nYou said the work passes", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"greet.txt","content":"hello\n"}""")], Once = true },
@@ -31,26 +27,18 @@ public sealed class SelfFixingRunTests : IAsyncLifetime
             new ScriptedTurn { WhenContains = "wrote greet.txt", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"greeted"}""")] },
             new ScriptedTurn { WhenContains = "Briefing: stubborn", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"greet.txt","content":"helo\n"}""")] },
         ]);
-        _server = await FakeModelServer.StartAsync(script);
-        _factory = new ChatClientFactory(_ => null, TimeProvider.System);
     }
 
     public async Task DisposeAsync()
     {
-        _factory.Dispose();
-        await _server.DisposeAsync();
+        await _model.DisposeAsync();
         _worktree.Dispose();
     }
 
     private SelfFixingRun Run(int maxAttempts)
     {
-        var client = _factory.Create(new ModelEndpoint { Name = "local", Protocol = ModelProtocol.Ollama, BaseUrl = _server.BaseUri }, FakeModelScript.DefaultModelName);
-        var files = new WorktreeFiles(_worktree.Path);
-        AgentTool[] tools =
-        [
-            new("write_file", "Write a file", AgentTool.Strings("path", "content"),
-                (args, _) => Task.FromResult(files.Write(args.GetProperty("path").GetString()!, args.GetProperty("content").GetString()!))),
-        ];
+        var client = _model.Client();
+        AgentTool[] tools = [ScriptedModel.WriteFile(new WorktreeFiles(_worktree.Path))];
         var runner = new CommandRunner(_worktree.Path, CommandPolicy.Default("main"),
             CommandEnvironment.Scrub(new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! }), null, TimeProvider.System);
         var verifier = new Verifier(_worktree.Path, runner, new GitProcess(TestGit.Environment()), "");
