@@ -73,6 +73,7 @@ internal static class WilsonCli
         root.Add(ServeCommand.Create(environment, options));
         root.Add(ModelsCommand.Create(environment, options));
         root.Add(DoctorCommand.Create(environment, options));
+        root.Add(RunAgentCommand.Create(environment, options));
         return root;
     }
 

@@ -19,6 +19,7 @@ namespace Wilson.Agents.Running;
 /// <param name="time">The clock budgets and coalescing use.</param>
 /// <param name="nativeTools">False for models without tool calling: calls are fenced JSON blocks in the text (see <see cref="TextToolProtocol"/>).</param>
 /// <param name="steering">Pause and feedback from a person, honoured between steps; null when nobody steers.</param>
+/// <param name="afterStep">Called after each step's tools ran, with the step number and the calls made (a checkpoint, say).</param>
 public sealed class AgentLoop(
     IChatClient client,
     IReadOnlyList<AgentTool> tools,
@@ -26,7 +27,8 @@ public sealed class AgentLoop(
     Action<AgentEvent> onEvent,
     TimeProvider time,
     bool nativeTools = true,
-    AgentSteering? steering = null)
+    AgentSteering? steering = null,
+    Func<int, string, CancellationToken, Task>? afterStep = null)
 {
     public const string FinishTool = "finish";
     private const string UnreadableCall = "(unreadable call)";
@@ -118,6 +120,11 @@ public sealed class AgentLoop(
             }
 
             conversation.Add(nativeTools ? new ChatMessage(ChatRole.Tool, results) : new ChatMessage(ChatRole.User, TextResults(calls, results)));
+            if (afterStep is not null)
+            {
+                await afterStep(step, string.Join(", ", calls.Select(c => c.Name)), cancellationToken);
+            }
+
             if (warnedAboutRepeats && repeats.Values.Max() == budget.MaxRepeats)
             {
                 Notice(conversation, $"You have made the same call {budget.MaxRepeats} times with the same result. Try something else, or finish with result blocked and say what you need.");

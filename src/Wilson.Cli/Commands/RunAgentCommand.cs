@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Text;
+using Spectre.Console;
+using Wilson.Agents;
+using Wilson.Agents.Commands;
+using Wilson.Agents.Git;
+using Wilson.Agents.Running;
+using Wilson.Agents.Verification;
+using Wilson.Agents.Workspaces;
+using Wilson.Cli.Serving;
+using Wilson.Core.Configuration;
+using Wilson.Core.Items;
+using Wilson.Llm;
+using Wilson.Llm.Usage;
+
+namespace Wilson.Cli.Commands;
+
+/// <summary>
+/// <c>wilson run-agent T-1 --role developer</c>: one agent, one item, in the item's worktree, with its
+/// stream printed. Each step that changed files is a checkpoint commit; a developer's "pass" is
+/// verified, and a failed verification goes back to it as feedback.
+/// </summary>
+internal static class RunAgentCommand
+{
+    private const int FixAttempts = 3;
+
+    public static Command Create(CliEnvironment environment, GlobalOptions options)
+    {
+        var key = new Argument<string>("key") { Description = "The item, e.g. T-1" };
+        var role = new Option<string>("--role")
+        {
+            Description = $"The role: {string.Join(", ", RolePrompts.Roles)}",
+            DefaultValueFactory = _ => "developer",
+        };
+        var command = new Command("run-agent", "Run one agent on one item in its worktree and print what it does") { key, role };
+        command.SetCliAction(environment, options, (cli, ct) => RunAsync(cli, cli.Get(key), cli.Get(role), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext cli, string keyText, string role, CancellationToken cancellationToken)
+    {
+        if (!RolePrompts.Roles.Contains(role))
+        {
+            throw new CliException($"--role: unknown role '{role}'{Suggestions.DidYouMean(role, RolePrompts.Roles)}; roles: {string.Join(", ", RolePrompts.Roles)}");
+        }
+
+        await using var project = await cli.OpenProjectAsync(cancellationToken);
+        var item = await project.GetItemAsync(keyText, cancellationToken);
+        var catalog = ModelsCommand.Catalog(cli, project.Config);
+        var purpose = PurposeOf(role);
+        await using var models = new ModelServices(catalog, project.Store, new OutputModelEvents(cli.Output), cli.Time, cli.Environment.Variable);
+
+        var layout = project.Layout;
+        var git = new GitProcess(cli.Environment.Variables);
+        var worktrees = new ItemWorktrees(layout.Root, project.Config.DefaultBranch, git);
+        var worktree = await worktrees.EnsureAsync(item.Key, item.Title, cancellationToken);
+        var pids = new CommandPidRegistry(Path.Combine(layout.WilsonDirectory, "run", "pids"));
+        await pids.SweepAsync(cancellationToken);
+        var runner = new CommandRunner(worktree, CommandPolicy.Default(project.Config.DefaultBranch),
+            CommandEnvironment.Scrub(cli.Environment.Variables), CommandSandbox.Detect(allowNetwork: false), cli.Time, pids);
+        var tools = new AgentTools(worktree, Path.Combine(layout.WilsonDirectory, "artifacts", item.Key), runner, git, project.Config.TestCommand,
+            e => cli.Output.Console.Write(e.Text));
+
+        cli.Output.WriteLine($"{item.Key} {item.Title}: {role} in {worktree} ({models.Route(purpose, Tier(item)).Reason})");
+        var client = models.ClientFor(new CallContext(purpose, project.Project.Id, item.Key), Tier(item));
+        var nativeTools = catalog.Purposes.TryGetValue(purpose, out var candidates) && candidates.Count > 0 && catalog.Models[candidates[0]].Config.SupportsTools;
+        var prompt = RolePrompts.For(role, Path.Combine(layout.WilsonDirectory, "prompts"));
+
+        Task<AgentResult> RunAgentAsync(string briefing, CancellationToken ct) =>
+            new AgentLoop(client, tools.All(), new AgentBudget(), e => Print(cli, e), cli.Time, nativeTools, afterStep: async (step, calls, stepToken) =>
+            {
+                if (await worktrees.CheckpointAsync(item.Key, item.Stage, step, calls, stepToken) is { } checkpoint)
+                {
+                    cli.Output.WriteLine($"checkpoint {checkpoint.Commit[..10]}: {checkpoint.Message}");
+                }
+            }).RunAsync(prompt, briefing, ct);
+
+        var briefing = Briefing(item);
+        if (role != "developer")
+        {
+            var run = await RunAgentAsync(briefing, cancellationToken);
+            cli.Output.WriteLine($"{run.Outcome}: {run.Summary}");
+            return run.Outcome == AgentOutcome.Pass ? ExitCodes.Success : ExitCodes.Failure;
+        }
+
+        var steps = item.Verification.Concat(CriteriaSteps.From(item.AcceptanceCriteria)).Distinct().ToList();
+        var result = await new SelfFixingRun(RunAgentAsync, new Verifier(worktree, runner, git, project.Config.TestCommand), steps, FixAttempts, e => Print(cli, e))
+            .RunAsync(briefing, cancellationToken);
+        cli.Output.WriteLine(result.Passed
+            ? $"Pass after {result.Attempts} attempt(s): {result.LastRun.Summary}"
+            : $"{(result.LastRun.Outcome == AgentOutcome.Pass ? "Failed verification" : result.LastRun.Outcome.ToString())} after {result.Attempts} attempt(s): {result.LastRun.Summary}");
+        return result.Passed ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static string PurposeOf(string role) => role switch
+    {
+        "planner" => "plan",
+        "developer" => "code",
+        "tester" => "test",
+        "reviewer" => "review",
+        _ => role,
+    };
+
+    // A person asked for this run: even a trivial item gets a model.
+    private static ComplexityTier Tier(WorkItem item) => item.Tier == ComplexityTier.Trivial ? ComplexityTier.Standard : item.Tier;
+
+    private static string Briefing(WorkItem item)
+    {
+        var text = new StringBuilder($"Briefing: {item.Key} {item.Title}\n");
+        if (item.Description.Length > 0)
+        {
+            text.Append(CultureFree($"\n{item.Description}\n"));
+        }
+
+        text.Append("\nAcceptance criteria:\n");
+        foreach (var criterion in item.AcceptanceCriteria)
+        {
+            text.Append(CultureFree($"- {criterion}\n"));
+        }
+
+        foreach (var done in item.DefinitionOfDone)
+        {
+            text.Append(CultureFree($"- (done when) {done}\n"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string CultureFree(FormattableString text) => FormattableString.Invariant(text);
+
+    private static void Print(CliContext cli, AgentEvent e)
+    {
+        switch (e.Kind)
+        {
+            case AgentEventKind.Text:
+                cli.Output.Console.Write(e.Text);
+                break;
+            case AgentEventKind.ToolCall:
+                cli.Output.WriteLine($"> {e.Text}");
+                break;
+            case AgentEventKind.ToolResult:
+                cli.Output.WriteLine(e.Text.Length > 400 ? e.Text[..400] + " ..." : e.Text);
+                break;
+            default:
+                cli.Output.WriteLine($"[{e.Text}]");
+                break;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using Wilson.Testing.Models;
+
+namespace Wilson.Cli.Tests;
+
+/// <summary>
+/// <c>wilson run-agent</c> end to end: a scripted model writes the code through tools, runs the tests,
+/// claims a pass too early, is sent back by verification, fixes it and passes; the worktree's
+/// commits show each step. Real git, real processes, a real database.
+/// </summary>
+public sealed class RunAgentCommandTests : IAsyncLifetime
+{
+    private FakeModelServer _server = null!;
+    private TempGitRepository _repository = null!;
+
+    public async Task InitializeAsync()
+    {
+        var script = new FakeModelScript();
+        script.Models.Clear();
+        script.Models.Add(new FakeModel("coder", 1L << 30));
+        script.Turns.AddRange(
+        [
+            new ScriptedTurn { WhenContains = "Briefing: T-1", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"app.sh","content":"greet() { echo helo; }\n"}""")], Once = true },
+            new ScriptedTurn { WhenContains = "wrote app.sh", ToolCalls = [new ScriptedToolCall("run_tests", "{}")], Once = true },
+            new ScriptedTurn { WhenContains = "exit 1", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"greet is written"}""")] },
+            new ScriptedTurn { WhenContains = "You said the work passes", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"app.sh","content":"greet() { echo hello; }\n"}""")], Once = true },
+            new ScriptedTurn { WhenContains = "wrote app.sh", ToolCalls = [new ScriptedToolCall("run_tests", "{}")] },
+            new ScriptedTurn { WhenContains = "exit 0", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"greet says hello; tests pass"}""")] },
+        ]);
+        _server = await FakeModelServer.StartAsync(script);
+
+        _repository = await TempGitRepository.CreateAsync();
+        File.WriteAllText(_repository.Combine("test.sh"), ". ./app.sh\n[ \"$(greet)\" = hello ] && echo 'tests: ok' || { echo \"tests: greet says $(greet)\"; exit 1; }\n");
+        File.WriteAllText(_repository.Combine("app.sh"), "greet() { :; }\n");
+        await GitRunner.RunAsync(_repository.Path, "add", "--all");
+        await GitRunner.RunAsync(_repository.Path, "commit", "--quiet", "-m", "a tiny shell project");
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "init", "--profile", "low")).ExitCode);
+        File.WriteAllText(_repository.Combine(".wilson", "wilson.yaml"), $"""
+            project:
+              name: greeter
+              default_branch: main
+              test_command: sh test.sh
+            models:
+              endpoints:
+                local:
+                  protocol: ollama
+                  url: {_server.BaseUri}
+              memory_budget: 4GB
+              models:
+                coder:
+                  endpoint: local
+                  size: 1GB
+              purposes:
+                code: coder
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _repository.Dispose();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_developer_writes_tests_fails_verification_once_fixes_and_passes()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);
+
+        var run = await Cli.RunAsync(_repository.Path, "run-agent", "T-1", "--role", "developer");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Pass after 2 attempt(s): greet says hello; tests pass", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("verification failed on attempt 1", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("tests: greet says helo", run.Stdout, StringComparison.Ordinal);
+        var worktree = _repository.Combine(".wilson", "worktrees", "T-1");
+        Assert.Equal("greet() { echo hello; }\n", File.ReadAllText(Path.Combine(worktree, "app.sh")));
+        var log = await GitRunner.RunAsync(worktree, "log", "--format=%s", "main..HEAD");
+        Assert.Equal(["wilson: T-1 plan step 1: write_file", "wilson: T-1 plan step 1: write_file"], log.Split('\n').Reverse());
+        Assert.Equal("greet() { :; }\n", File.ReadAllText(_repository.Combine("app.sh")));
+    }
+
+    [Fact]
+    public async Task An_unknown_role_is_refused_with_the_closest()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);
+
+        var run = await Cli.RunAsync(_repository.Path, "run-agent", "T-1", "--role", "develper");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("error: --role: unknown role 'develper' (did you mean 'developer'?)", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+}
