@@ -88,4 +88,22 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: --role: unknown role 'develper' (did you mean 'developer'?)", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Rollback_lists_the_checkpoints_and_resets_the_worktree_to_one()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "run-agent", "T-1")).ExitCode);
+
+        var list = await Cli.RunAsync(_repository.Path, "item", "rollback", "T-1");
+        var first = list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Split(' ')[0];
+        var rollback = await Cli.RunAsync(_repository.Path, "item", "rollback", "T-1", "--to", first);
+        var wrong = await Cli.RunAsync(_repository.Path, "item", "rollback", "T-1", "--to", "0000000");
+
+        Assert.Equal(2, list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Equal("greet() { echo helo; }\n", File.ReadAllText(_repository.Combine(".wilson", "worktrees", "T-1", "app.sh")));
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.StartsWith("error: 0000000 is not a checkpoint of T-1; its checkpoints:", Assert.Single(wrong.ErrorLines), StringComparison.Ordinal);
+    }
 }

@@ -10,18 +10,19 @@ using Wilson.Core.Workflow;
 
 namespace Wilson.Cli.Commands;
 
-/// <summary><c>wilson item add | list | show | move</c>: work items from the command line.</summary>
+/// <summary><c>wilson item add | list | show | move | rollback</c>: work items from the command line.</summary>
 internal static class ItemCommands
 {
     private static readonly string[] StagePrefixes = ["stage ", "stage:"];
 
     public static Command Create(CliEnvironment environment, GlobalOptions options) =>
-        new("item", "Add, list, show and move work items")
+        new("item", "Add, list, show, move and roll back work items")
         {
             CreateAdd(environment, options),
             CreateList(environment, options),
             CreateShow(environment, options),
             CreateMove(environment, options),
+            RollbackCommand.Create(environment, options),
         };
 
     private static Command CreateAdd(CliEnvironment environment, GlobalOptions options)
