@@ -25,6 +25,8 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
             new ScriptedTurn { WhenContains = "You said the work passes", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"app.sh","content":"greet() { echo hello; }\n"}""")], Once = true },
             new ScriptedTurn { WhenContains = "wrote app.sh", ToolCalls = [new ScriptedToolCall("run_tests", "{}")] },
             new ScriptedTurn { WhenContains = "exit 0", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"greet says hello; tests pass"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: T-2", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"npm publish"}""")] },
+            new ScriptedTurn { WhenContains = "publishing is for people", ToolCalls = [new ScriptedToolCall("finish", """{"result":"blocked","summary":"may I publish?"}""")] },
         ]);
         _server = await FakeModelServer.StartAsync(script);
 
@@ -51,6 +53,11 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
                   size: 1GB
               purposes:
                 code: coder
+                test: coder
+            commands:
+              refuse:
+                - pattern: \bnpm\s+publish\b
+                  reason: publishing is for people
             """);
     }
 
@@ -105,5 +112,18 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
         Assert.Equal("greet() { echo helo; }\n", File.ReadAllText(_repository.Combine(".wilson", "worktrees", "T-1", "app.sh")));
         Assert.Equal(1, wrong.ExitCode);
         Assert.StartsWith("error: 0000000 is not a checkpoint of T-1; its checkpoints:", Assert.Single(wrong.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_the_project_refuses_is_refused_with_its_reason()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Release it", "-c", "it is published")).ExitCode);
+
+        var run = await Cli.RunAsync(_repository.Path, "run-agent", "T-2", "--role", "tester");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("refused: publishing is for people", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Blocked: may I publish?", run.Stdout, StringComparison.Ordinal);
     }
 }

@@ -17,8 +17,15 @@ namespace Wilson.Agents.Running;
 /// <param name="git">The git CLI.</param>
 /// <param name="testCommand">The project's test command (project.test_command).</param>
 /// <param name="onCommandEvent">Where a running command's output goes as it arrives.</param>
+/// <param name="limits">The project's command limits (commands in wilson.yaml); null for the defaults.</param>
 public sealed class AgentTools(
-    string worktree, string artifactsDirectory, CommandRunner runner, GitProcess git, string testCommand, Action<CommandEvent>? onCommandEvent = null)
+    string worktree,
+    string artifactsDirectory,
+    CommandRunner runner,
+    GitProcess git,
+    string testCommand,
+    Action<CommandEvent>? onCommandEvent = null,
+    CommandLimits? limits = null)
 {
     private const int MaxDiffCharacters = 20_000;
 
@@ -71,7 +78,8 @@ public sealed class AgentTools(
 
     private async Task<string> RunAsync(string command, CancellationToken cancellationToken)
     {
-        var result = await runner.RunAsync(new CommandRequest { Command = command, WorkingDirectory = worktree }, onCommandEvent, cancellationToken);
+        var result = await runner.RunAsync(
+            new CommandRequest { Command = command, WorkingDirectory = worktree, Limits = limits ?? new CommandLimits() }, onCommandEvent, cancellationToken);
         var head = result.Outcome switch
         {
             CommandOutcome.Exited => $"exit {result.ExitCode}",

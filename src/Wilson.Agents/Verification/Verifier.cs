@@ -11,7 +11,7 @@ namespace Wilson.Agents.Verification;
 /// <c>file_exists</c>, <c>file_contains</c>, <c>command_succeeds</c>, <c>tests_pass</c> (the project's test
 /// command) and <c>git_clean</c>. Every step runs, so the report says everything that is wrong at once.
 /// </summary>
-public sealed class Verifier(string worktree, CommandRunner runner, GitProcess git, string testCommand)
+public sealed class Verifier(string worktree, CommandRunner runner, GitProcess git, string testCommand, CommandLimits? limits = null)
 {
     private const int TailCharacters = 2_000;
 
@@ -71,7 +71,8 @@ public sealed class Verifier(string worktree, CommandRunner runner, GitProcess g
 
     private async Task<(bool, string, string)> CommandAsync(string command, CancellationToken cancellationToken)
     {
-        var result = await runner.RunAsync(new CommandRequest { Command = command, WorkingDirectory = worktree }, null, cancellationToken);
+        var result = await runner.RunAsync(
+            new CommandRequest { Command = command, WorkingDirectory = worktree, Limits = limits ?? new CommandLimits() }, null, cancellationToken);
         var detail = result.Outcome switch
         {
             CommandOutcome.Exited when result.ExitCode == 0 => $"`{command}` exited 0",

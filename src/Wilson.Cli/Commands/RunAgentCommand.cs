@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using System.Text.RegularExpressions;
 using Spectre.Console;
 using Wilson.Agents;
 using Wilson.Agents.Commands;
@@ -56,10 +57,14 @@ internal static class RunAgentCommand
         var worktree = await worktrees.EnsureAsync(item.Key, item.Title, cancellationToken);
         var pids = new CommandPidRegistry(Path.Combine(layout.WilsonDirectory, "run", "pids"));
         await pids.SweepAsync(cancellationToken);
-        var runner = new CommandRunner(worktree, CommandPolicy.Default(project.Config.DefaultBranch),
-            CommandEnvironment.Scrub(cli.Environment.Variables), CommandSandbox.Detect(allowNetwork: false), cli.Time, pids);
+        var commands = project.Config.Commands;
+        var limits = new CommandLimits { SilenceWarning = commands.SilenceWarning, SilenceKill = commands.SilenceKill, Deadline = commands.Deadline };
+        var policy = CommandPolicy.Default(project.Config.DefaultBranch).With(commands.Refuse.Select(r =>
+            (new Regex(r.Pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(100)), r.Reason)));
+        var runner = new CommandRunner(worktree, policy, CommandEnvironment.Scrub(cli.Environment.Variables),
+            commands.Sandbox ? CommandSandbox.Detect(commands.AllowNetwork) : null, cli.Time, pids);
         var tools = new AgentTools(worktree, Path.Combine(layout.WilsonDirectory, "artifacts", item.Key), runner, git, project.Config.TestCommand,
-            e => cli.Output.Console.Write(e.Text));
+            e => cli.Output.Console.Write(e.Text), limits);
 
         cli.Output.WriteLine($"{item.Key} {item.Title}: {role} in {worktree} ({models.Route(purpose, Tier(item)).Reason})");
         var client = models.ClientFor(new CallContext(purpose, project.Project.Id, item.Key), Tier(item));
@@ -84,7 +89,7 @@ internal static class RunAgentCommand
         }
 
         var steps = item.Verification.Concat(CriteriaSteps.From(item.AcceptanceCriteria)).Distinct().ToList();
-        var result = await new SelfFixingRun(RunAgentAsync, new Verifier(worktree, runner, git, project.Config.TestCommand), steps, FixAttempts, e => Print(cli, e))
+        var result = await new SelfFixingRun(RunAgentAsync, new Verifier(worktree, runner, git, project.Config.TestCommand, limits), steps, FixAttempts, e => Print(cli, e))
             .RunAsync(briefing, cancellationToken);
         cli.Output.WriteLine(result.Passed
             ? $"Pass after {result.Attempts} attempt(s): {result.LastRun.Summary}"

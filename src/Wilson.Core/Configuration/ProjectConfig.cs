@@ -23,4 +23,7 @@ public sealed record ProjectConfig
 
     /// <summary>Where models run and which does what; empty when the file has no <c>models</c> section.</summary>
     public ModelsConfig Models { get; init; } = ModelsConfig.Empty;
+
+    /// <summary>How agents' commands are limited and confined.</summary>
+    public CommandsConfig Commands { get; init; } = CommandsConfig.Default;
 }
