@@ -62,7 +62,7 @@ internal static class CommandsBench
                 Limits = new CommandLimits { Deadline = Deadline },
             }, null, cancellationToken);
             late.Add((result.Duration - Deadline).TotalMilliseconds);
-            survivors += Survivors(marker);
+            survivors += ProcessTable.WithCommandLine(marker).Count;
         }
 
         late.Sort();
@@ -99,22 +99,4 @@ internal static class CommandsBench
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static int Survivors(string marker) =>
-        Directory.EnumerateDirectories("/proc").Count(directory =>
-        {
-            try
-            {
-                return int.TryParse(Path.GetFileName(directory), out _)
-                    && File.ReadAllText(Path.Combine(directory, "cmdline")).Contains(marker, StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return false;
-            }
-        });
 }

@@ -20,6 +20,13 @@ public sealed record ModelSpec
     /// <summary>Memory it takes when loaded; zero for a cloud model.</summary>
     public long SizeBytes => Cloud ? 0 : Config.SizeBytes ?? 0;
 
+    /// <summary>
+    /// The keep_alive Ollama is told on every load and call: "until unloaded" for a keep_alive model; for
+    /// the others a minute past the idle timeout, so Wilson's own unload comes first and a crashed Wilson
+    /// does not pin the model for ever.
+    /// </summary>
+    public TimeSpan HostKeepAlive => Config.KeepAlive ? Timeout.InfiniteTimeSpan : Config.IdleTimeout + TimeSpan.FromMinutes(1);
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} on {Endpoint.Name}";
 }

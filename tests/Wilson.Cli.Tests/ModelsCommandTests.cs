@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Wilson.Testing;
 using Wilson.Testing.Models;
 
 namespace Wilson.Cli.Tests;
@@ -59,7 +58,7 @@ public sealed class ModelsCommandTests : IAsyncLifetime
     [Fact]
     public async Task Models_WithOllamaDown_SaysSoForTheEndpointAndEveryModel()
     {
-        File.WriteAllText(ConfigFile, File.ReadAllText(ConfigFile).Replace($"url: {_server.BaseUri}", $"url: http://127.0.0.1:{ClosedPort()}/", StringComparison.Ordinal));
+        File.WriteAllText(ConfigFile, File.ReadAllText(ConfigFile).Replace($"url: {_server.BaseUri}", $"url: http://127.0.0.1:{Ports.Closed()}/", StringComparison.Ordinal));
 
         var run = await RunAsync("models");
 
@@ -110,7 +109,7 @@ public sealed class ModelsCommandTests : IAsyncLifetime
     [Fact]
     public async Task Doctor_WithNoOllamaRunning_SaysSoPlainlyAndFails()
     {
-        File.WriteAllText(ConfigFile, File.ReadAllText(ConfigFile).Replace($"url: {_server.BaseUri}", $"url: http://127.0.0.1:{ClosedPort()}/", StringComparison.Ordinal));
+        File.WriteAllText(ConfigFile, File.ReadAllText(ConfigFile).Replace($"url: {_server.BaseUri}", $"url: http://127.0.0.1:{Ports.Closed()}/", StringComparison.Ordinal));
 
         var run = await RunAsync("doctor");
 
@@ -169,7 +168,7 @@ public sealed class ModelsCommandTests : IAsyncLifetime
     [Fact]
     public async Task Doctor_WithTheDatabaseUnreachable_SaysWhatToCheck()
     {
-        var run = await Cli.RunWithAsync(_repository.Path, NoKeys, "doctor", "--json", "--db", $"Host=127.0.0.1;Port={ClosedPort()};Username=nobody;Database=none;Timeout=2");
+        var run = await Cli.RunWithAsync(_repository.Path, NoKeys, "doctor", "--json", "--db", $"Host=127.0.0.1;Port={Ports.Closed()};Username=nobody;Database=none;Timeout=2");
 
         Assert.Equal(1, run.ExitCode);
         using var json = JsonDocument.Parse(run.Stdout);
@@ -189,12 +188,5 @@ public sealed class ModelsCommandTests : IAsyncLifetime
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("wilson init", run.Stdout, StringComparison.Ordinal);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

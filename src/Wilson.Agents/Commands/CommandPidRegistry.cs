@@ -42,9 +42,7 @@ public sealed class CommandPidRegistry(string directory)
 
             if (ProcessGroup.Alive(group))
             {
-                ProcessGroup.Terminate(group);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-                ProcessGroup.Kill(group);
+                await ProcessGroup.TerminateAsync(group, cancellationToken);
                 killed.Add(group);
             }
 

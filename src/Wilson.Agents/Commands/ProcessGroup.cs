@@ -12,6 +12,19 @@ internal static partial class ProcessGroup
 
     public static void Kill(int groupId) => _ = kill(-groupId, SigKill);
 
+    /// <summary>TERM to the group, then KILL to whatever is left once it has had a moment (200 ms) to stop.</summary>
+    public static async Task TerminateAsync(int groupId, CancellationToken cancellationToken)
+    {
+        Terminate(groupId);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Alive(groupId) && waited.Elapsed < TimeSpan.FromMilliseconds(200))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
+        }
+
+        Kill(groupId);
+    }
+
     /// <summary>True while any process of the group is alive (signal 0 only checks).</summary>
     public static bool Alive(int groupId) => kill(-groupId, 0) == 0;
 

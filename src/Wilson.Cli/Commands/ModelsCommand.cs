@@ -67,7 +67,7 @@ internal static class ModelsCommand
         {
             if (load)
             {
-                await api.LoadAsync(name, Llm.Routing.ChatClientCache.SettingsOf(model).KeepAlive!.Value, cancellationToken);
+                await api.LoadAsync(name, model.HostKeepAlive, cancellationToken);
             }
             else
             {

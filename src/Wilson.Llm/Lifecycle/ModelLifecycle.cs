@@ -377,11 +377,9 @@ public sealed class ModelLifecycle : IAsyncDisposable
         using var timeout = new CancellationTokenSource(spec.Endpoint.RequestTimeout, _time);
         try
         {
-            // Ollama keeps it a little past our own idle unload, so a crashed Wilson does not pin it forever.
-            var keepAlive = spec.Config.KeepAlive ? Timeout.InfiniteTimeSpan : spec.Config.IdleTimeout + TimeSpan.FromMinutes(1);
             try
             {
-                await _host.LoadAsync(spec, keepAlive, timeout.Token);
+                await _host.LoadAsync(spec, spec.HostKeepAlive, timeout.Token);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {

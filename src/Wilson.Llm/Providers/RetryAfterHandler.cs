@@ -18,12 +18,21 @@ internal sealed class RetryAfterHandler : DelegatingHandler
         return box;
     }
 
+    /// <summary>The wait a response asks for (Retry-After as seconds or as a date); null when it asks none.</summary>
+    public static TimeSpan? Read(HttpResponseMessage response) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - TimeProvider.System.GetUtcNow(),
+            _ => null,
+        };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
-        if (Current.Value is { } box && response.Headers.RetryAfter is { } retryAfter)
+        if (Current.Value is { } box && Read(response) is { } wait)
         {
-            box.Value = retryAfter.Delta ?? (retryAfter.Date is { } date ? date - TimeProvider.System.GetUtcNow() : null);
+            box.Value = wait;
         }
 
         return response;

@@ -11,10 +11,8 @@ public sealed class ChatClientCache(ChatClientFactory factory) : IDisposable
 
     public IChatClient For(ModelSpec model) => _clients.GetOrAdd(model.Name, _ => factory.Create(model.Endpoint, model.Name, SettingsOf(model)));
 
-    /// <summary>What each call tells the endpoint: Ollama keeps the model as long as the lifecycle would, and a little more.</summary>
-    public static ModelCallSettings SettingsOf(ModelSpec model) => new(
-        KeepAlive: model.Config.KeepAlive ? Timeout.InfiniteTimeSpan : model.Config.IdleTimeout + TimeSpan.FromMinutes(1),
-        NumCtx: model.Config.NumCtx);
+    /// <summary>What each call tells the endpoint (see <see cref="ModelSpec.HostKeepAlive"/>).</summary>
+    public static ModelCallSettings SettingsOf(ModelSpec model) => new(KeepAlive: model.HostKeepAlive, NumCtx: model.Config.NumCtx);
 
     public void Dispose()
     {

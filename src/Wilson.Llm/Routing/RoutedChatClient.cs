@@ -29,27 +29,8 @@ public sealed class RoutedChatClient(
     public const string FallbackEvent = "model.fallback";
 
     /// <inheritdoc />
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken))
-        {
-            updates.Add(update);
-        }
-
-        var response = updates.ToChatResponse();
-        // The route is on the first update; merging updates need not keep it on the response.
-        if (updates.Count > 0 && updates[0].AdditionalProperties is { } route)
-        {
-            response.AdditionalProperties ??= [];
-            foreach (var key in (string[])[ModelKey, EndpointKey, FallbackKey, RouteKey])
-            {
-                response.AdditionalProperties[key] = route[key];
-            }
-        }
-
-        return response;
-    }
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        RoutedResponse.CollectAsync(GetStreamingResponseAsync(messages, options, cancellationToken));
 
     /// <inheritdoc />
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(

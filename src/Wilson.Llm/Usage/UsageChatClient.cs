@@ -15,26 +15,8 @@ namespace Wilson.Llm.Usage;
 public sealed class UsageChatClient(IChatClient inner, ModelCatalog catalog, CallContext context, IWorkStore ledger, TimeProvider time)
     : DelegatingChatClient(inner)
 {
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var updates = new List<ChatResponseUpdate>();
-        await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken))
-        {
-            updates.Add(update);
-        }
-
-        var response = updates.ToChatResponse();
-        if (updates.Count > 0 && updates[0].AdditionalProperties is { } route)
-        {
-            response.AdditionalProperties ??= [];
-            foreach (var (key, value) in route)
-            {
-                response.AdditionalProperties[key] = value;
-            }
-        }
-
-        return response;
-    }
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        RoutedResponse.CollectAsync(GetStreamingResponseAsync(messages, options, cancellationToken));
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -37,12 +37,8 @@ public sealed class CommandPidRegistryTests : IDisposable
             CommandEnvironment.Scrub(new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! }), null, TimeProvider.System, registry);
 
         using var background = runner.StartInBackground(new CommandRequest { Command = "sleep 0.5", WorkingDirectory = _directory.Path }, null);
-        var waited = Stopwatch.StartNew();
-        while (!Directory.Exists(_directory.Combine("pids")) || Directory.GetFiles(_directory.Combine("pids")).Length == 0)
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), "the command was never recorded");
-            await Task.Delay(10);
-        }
+        await Eventually.True(() => Directory.Exists(_directory.Combine("pids")) && Directory.GetFiles(_directory.Combine("pids")).Length > 0,
+            "the command was recorded");
 
         await background.Completion;
 

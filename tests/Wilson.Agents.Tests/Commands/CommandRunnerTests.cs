@@ -83,7 +83,7 @@ public class CommandRunnerTests : IDisposable
         Assert.Equal(CommandOutcome.KilledDeadline, result.Outcome);
         Assert.Contains("still running after 500 ms", result.Reason, StringComparison.Ordinal);
         Assert.True(result.Duration < TimeSpan.FromSeconds(3), $"took {result.Duration}");
-        Assert.Empty(ProcessesWith(marker));
+        Assert.Empty(ProcessTable.WithCommandLine(marker));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class CommandRunnerTests : IDisposable
         Assert.Equal(CommandOutcome.KilledSilent, result.Outcome);
         Assert.Contains(events, e => e.Kind == CommandEventKind.Warning && e.Text.StartsWith("no output for 200 ms", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Kind == CommandEventKind.Output && e.Text.Contains("started", StringComparison.Ordinal));
-        Assert.Empty(ProcessesWith(marker));
+        Assert.Empty(ProcessTable.WithCommandLine(marker));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class CommandRunnerTests : IDisposable
 
         Assert.Equal(CommandOutcome.Cancelled, result.Outcome);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1.3), $"took {stopwatch.Elapsed}");
-        Assert.Empty(ProcessesWith(marker));
+        Assert.Empty(ProcessTable.WithCommandLine(marker));
     }
 
     [Theory]
@@ -205,39 +205,8 @@ public class CommandRunnerTests : IDisposable
         var result = await background.Completion.WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal(CommandOutcome.Cancelled, result.Outcome);
-        Assert.Empty(ProcessesWith(marker));
+        Assert.Empty(ProcessTable.WithCommandLine(marker));
     }
 
     private static string Marker() => $"1000.{Random.Shared.Next(100_000, 999_999)}";
-
-    private static List<int> ProcessesWith(string marker)
-    {
-        var found = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (commandLine.Contains(marker, StringComparison.Ordinal))
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // Gone meanwhile.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Not ours to read.
-            }
-        }
-
-        return found;
-    }
 }

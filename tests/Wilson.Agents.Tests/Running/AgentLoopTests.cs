@@ -185,9 +185,16 @@ public sealed class AgentLoopTests : IAsyncLifetime
     {
         var steering = new AgentSteering();
         steering.Pause();
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var run = RunAsync("Briefing: paused", steering: steering);
-        await Task.Delay(300);
+        var run = RunAsync("Briefing: paused", steering: steering, alsoOnEvent: e =>
+        {
+            if (e.Text == "paused: waiting to be resumed")
+            {
+                waiting.TrySetResult();
+            }
+        });
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(run.IsCompleted);
         Assert.DoesNotContain(Server.Requests, r => r.Path == "/api/chat");
         steering.Resume();
@@ -213,16 +220,6 @@ public sealed class AgentLoopTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
 
         Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(1.5));
-        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)), d =>
-        {
-            try
-            {
-                return File.ReadAllText(Path.Combine(d, "cmdline")).Contains("1000.777", StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        });
+        Assert.Empty(ProcessTable.WithCommandLine("1000.777"));
     }
 }

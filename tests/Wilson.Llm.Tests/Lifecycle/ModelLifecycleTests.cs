@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using Wilson.Core.Configuration;
 using Wilson.Llm.Lifecycle;
+using Wilson.Testing;
 using Wilson.Testing.Models;
 
 namespace Wilson.Llm.Tests.Lifecycle;
@@ -47,16 +47,6 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
     private static ModelConfig Config(bool keepAlive = false, TimeSpan? idle = null, int concurrency = 1) =>
         new() { Endpoint = "local", KeepAlive = keepAlive, IdleTimeout = idle ?? TimeSpan.FromMinutes(5), MaxConcurrency = concurrency };
 
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), $"timed out waiting until {what}");
-            await Task.Delay(10);
-        }
-    }
-
     [Fact]
     public async Task A_released_model_unloads_after_its_idle_timeout_and_not_before()
     {
@@ -70,7 +60,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         Assert.Equal((true, 0), lifecycle.StateOf("coder:7b"));
 
         _time.Advance(TimeSpan.FromMinutes(1));
-        await Eventually(() => _events.OfType(ModelEvent.Unloaded).Count > 0, "the unload was reported");
+        await Eventually.True(() => _events.OfType(ModelEvent.Unloaded).Count > 0, "the unload was reported");
         Assert.DoesNotContain("coder:7b", _server.LoadedModels);
         Assert.False(lifecycle.StateOf("coder:7b").Loaded);
         Assert.Equal(0, lifecycle.MemoryInUse);
@@ -85,7 +75,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
 
         await (await lifecycle.AcquireAsync("code", CancellationToken.None)).DisposeAsync();
 
-        await Eventually(() => !_server.LoadedModels.Contains("coder:7b"), "coder:7b was unloaded");
+        await Eventually.True(() => !_server.LoadedModels.Contains("coder:7b"), "coder:7b was unloaded");
         Assert.Equal(0, lifecycle.MemoryInUse);
     }
 
@@ -260,7 +250,7 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         _server.InjectFault(new FakeFault(FakeFaultKind.Hang) { Path = "/api/generate" });
 
         var acquire = lifecycle.AcquireAsync("code", CancellationToken.None);
-        await Eventually(() => _server.Requests.Any(r => r.Path == "/api/generate"), "the load was sent");
+        await Eventually.True(() => _server.Requests.Any(r => r.Path == "/api/generate"), "the load was sent");
         Assert.False(acquire.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(30));
 
@@ -279,13 +269,13 @@ public sealed class ModelLifecycleTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource();
 
         var acquire = lifecycle.AcquireAsync("code", cancel.Token);
-        await Eventually(() => _server.Requests.Any(r => r.Path == "/api/generate"), "the load was sent");
+        await Eventually.True(() => _server.Requests.Any(r => r.Path == "/api/generate"), "the load was sent");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acquire);
         Assert.Equal(0, lifecycle.StateOf("coder:7b").References);
         _time.Advance(TimeSpan.FromSeconds(30));
-        await Eventually(() => lifecycle.MemoryInUse == 0, "the abandoned load timed out and gave its memory back");
+        await Eventually.True(() => lifecycle.MemoryInUse == 0, "the abandoned load timed out and gave its memory back");
     }
 
     private static async Task<ModelLease> Track(Task<ModelLease> acquire, string name, List<string> order)

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Wilson.Llm.Providers;
+using Wilson.Testing;
 using Wilson.Testing.Models;
 
 namespace Wilson.Llm.Tests.Providers;
@@ -184,7 +183,7 @@ public abstract class ProviderConformanceTests : IAsyncLifetime
     [Fact]
     public async Task An_endpoint_that_is_down_is_unreachable()
     {
-        var closedPort = ClosedPort();
+        var closedPort = Ports.Closed();
         using var client = Client(Endpoint() with { BaseUrl = BaseUrlAt(new Uri($"http://127.0.0.1:{closedPort}/")) });
 
         var error = await Assert.ThrowsAsync<ModelCallException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "please greet me")]));
@@ -219,12 +218,5 @@ public abstract class ProviderConformanceTests : IAsyncLifetime
         }
 
         return all;
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,8 +1,6 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using Wilson.Llm.Registry;
+using Wilson.Testing;
 using Wilson.Testing.Models;
 
 namespace Wilson.Llm.Tests.Registry;
@@ -77,7 +75,7 @@ public sealed class ModelRegistryTests : IAsyncLifetime
     [Fact]
     public async Task An_endpoint_that_is_down_is_reported_with_what_to_do()
     {
-        await using var registry = Registry(Ollama(), Ollama(new Uri($"http://127.0.0.1:{ClosedPort()}/")) with { Name = "gpu-box" });
+        await using var registry = Registry(Ollama(), Ollama(new Uri($"http://127.0.0.1:{Ports.Closed()}/")) with { Name = "gpu-box" });
 
         await registry.RefreshAsync(CancellationToken.None);
 
@@ -92,17 +90,19 @@ public sealed class ModelRegistryTests : IAsyncLifetime
     [Fact]
     public async Task The_timer_checks_again_after_each_interval()
     {
-        await using var registry = Registry(Ollama());
+        var probe = new CountingProbe(new EndpointProbe(_http, _ => null, _time));
+        await using var registry = new ModelRegistry([Ollama()], probe, _events, _time);
 
         registry.Start(TimeSpan.FromSeconds(30));
-        await Eventually(() => registry.StatusOf("local") is not null, "the first check finished");
+        await Eventually.True(() => registry.StatusOf("local") is not null, "the first check finished");
         var first = registry.StatusOf("local")!.CheckedAt;
+        // The fake clock runs a due timer inside Advance, so a check would have begun by the time it returns.
         _time.Advance(TimeSpan.FromSeconds(29));
-        await Task.Delay(50);
-        Assert.Equal(1, VersionChecks());
+        Assert.Equal(1, probe.Calls);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        await Eventually(() => registry.StatusOf("local")!.CheckedAt > first, "the second check finished");
+        Assert.Equal(2, probe.Calls);
+        await Eventually.True(() => registry.StatusOf("local")!.CheckedAt > first, "the second check finished");
         Assert.Equal(2, VersionChecks());
         // Nothing changed between the two checks: one event in all.
         Assert.Single(_events.Events);
@@ -142,20 +142,17 @@ public sealed class ModelRegistryTests : IAsyncLifetime
 
     private int VersionChecks() => _server.Requests.Count(r => r.Path == "/api/version");
 
-    private static async Task Eventually(Func<bool> condition, string what)
+    /// <summary>The real probe, counting the checks as they begin.</summary>
+    private sealed class CountingProbe(IEndpointProbe inner) : IEndpointProbe
     {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), $"timed out waiting until {what}");
-            await Task.Delay(10);
-        }
-    }
+        private int _calls;
 
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task<EndpointStatus> ProbeAsync(ModelEndpoint endpoint, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            return inner.ProbeAsync(endpoint, cancellationToken);
+        }
     }
 }

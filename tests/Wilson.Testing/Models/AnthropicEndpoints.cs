@@ -85,17 +85,12 @@ internal static class AnthropicEndpoints
         }
 
         var name = HttpJson.String(body, "model")!;
-        var outcome = await FaultResponder.ApplyAsync(server, context, name, answering: true, AnthropicErrors.WriteAsync);
-        if (outcome.Answered)
+        if (await FaultResponder.ModelOrAnsweredAsync(server, context, name, answering: true, AnthropicErrors.WriteAsync) is not { } found)
         {
             return;
         }
 
-        if (server.Script.FindModel(name) is not { } model)
-        {
-            await AnthropicErrors.WriteAsync(context, ProtocolError.NotFound, name);
-            return;
-        }
+        var (outcome, model) = found;
 
         var conversation = Conversation(name, body);
         if (conversation.OffersTools && !model.SupportsTools)

@@ -6,6 +6,32 @@ namespace Wilson.Testing.Models;
 /// <summary>Answers a request with the faults that replace the answer (errors and hangs); the stream faults are the <see cref="AnswerWriter"/>'s.</summary>
 internal static class FaultResponder
 {
+    /// <summary>
+    /// Applies the request's fault, then finds the model it names; null when the request has been
+    /// answered already (by the fault, or with the protocol's not-found error).
+    /// </summary>
+    public static async Task<(FaultOutcome Outcome, FakeModel Model)?> ModelOrAnsweredAsync(
+        FakeModelServer server,
+        HttpContext context,
+        string? name,
+        bool answering,
+        ProtocolErrorWriter writeError)
+    {
+        var outcome = await ApplyAsync(server, context, name, answering, writeError);
+        if (outcome.Answered)
+        {
+            return null;
+        }
+
+        if (server.Script.FindModel(name) is not { } model)
+        {
+            await writeError(context, ProtocolError.NotFound, name ?? "");
+            return null;
+        }
+
+        return (outcome, model);
+    }
+
     /// <summary>Takes the next fault for this request and, if it replaces the answer, responds with it.</summary>
     public static async Task<FaultOutcome> ApplyAsync(
         FakeModelServer server,

@@ -77,17 +77,12 @@ internal static class OllamaEndpoints
         }
 
         var name = HttpJson.String(body, "model") ?? HttpJson.String(body, "name");
-        var outcome = await FaultResponder.ApplyAsync(server, context, name, answering: false, OllamaErrors.WriteAsync);
-        if (outcome.Answered)
+        if (await FaultResponder.ModelOrAnsweredAsync(server, context, name, answering: false, OllamaErrors.WriteAsync) is not { } found)
         {
             return;
         }
 
-        if (server.Script.FindModel(name) is not { } model)
-        {
-            await OllamaErrors.WriteAsync(context, ProtocolError.NotFound, name ?? "");
-            return;
-        }
+        var (outcome, model) = found;
 
         var info = new JsonObject { ["general.architecture"] = model.Family };
         if (OllamaJson.ParameterCount(model) is { } count)
@@ -131,17 +126,12 @@ internal static class OllamaEndpoints
             return;
         }
 
-        var outcome = await FaultResponder.ApplyAsync(server, context, name, answering: true, OllamaErrors.WriteAsync);
-        if (outcome.Answered)
+        if (await FaultResponder.ModelOrAnsweredAsync(server, context, name, answering: true, OllamaErrors.WriteAsync) is not { } found)
         {
             return;
         }
 
-        if (server.Script.FindModel(name) is not { } model)
-        {
-            await OllamaErrors.WriteAsync(context, ProtocolError.NotFound, name);
-            return;
-        }
+        var (outcome, model) = found;
 
         TimeSpan keepAlive;
         try

@@ -87,17 +87,12 @@ internal static class OpenAiEndpoints
             return;
         }
 
-        var outcome = await FaultResponder.ApplyAsync(server, context, name, answering: true, OpenAiErrors.WriteAsync);
-        if (outcome.Answered)
+        if (await FaultResponder.ModelOrAnsweredAsync(server, context, name, answering: true, OpenAiErrors.WriteAsync) is not { } found)
         {
             return;
         }
 
-        if (server.Script.FindModel(name) is not { } model)
-        {
-            await OpenAiErrors.WriteAsync(context, ProtocolError.NotFound, name);
-            return;
-        }
+        var (outcome, model) = found;
 
         var conversation = Conversation(name, body);
         if (conversation.OffersTools && !model.SupportsTools)

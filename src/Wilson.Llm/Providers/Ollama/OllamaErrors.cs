@@ -23,7 +23,7 @@ internal static class OllamaErrors
             // Not JSON (a proxy's page, say): the text itself is the best description there is.
         }
 
-        return FromMessage(message, (int)response.StatusCode, endpoint, model, RetryAfterOf(response));
+        return FromMessage(message, (int)response.StatusCode, endpoint, model, RetryAfterHandler.Read(response));
     }
 
     public static ModelCallException FromMessage(string message, int status, ModelEndpoint endpoint, string model, TimeSpan? retryAfter)
@@ -49,11 +49,4 @@ internal static class OllamaErrors
             _ => new ModelCallException(ModelErrorKind.BadRequest, endpoint.Name, model, $"{endpoint.Name} refused the request for {model} ({status}): {brief}"),
         };
     }
-
-    public static TimeSpan? RetryAfterOf(HttpResponseMessage response) =>
-        response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            _ => null,
-        };
 }
