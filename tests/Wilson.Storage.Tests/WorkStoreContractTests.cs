@@ -15,7 +15,7 @@ namespace Wilson.Storage.Tests;
 /// What every <see cref="IWorkStore"/> must do, run against each real database by a sealed subclass.
 /// Each test gets a fresh database.
 /// </summary>
-public abstract class WorkStoreContractTests : IAsyncLifetime
+public abstract partial class WorkStoreContractTests : IAsyncLifetime
 {
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 

@@ -11,4 +11,19 @@ public static class EventTypes
 
     /// <summary>Any change of stage or status: claims, completions, expired leases, requeues, manual moves.</summary>
     public const string ItemTransitioned = "item.transitioned";
+
+    public const string ExecutionStarted = "execution.started";
+    public const string ExecutionFinished = "execution.finished";
+
+    /// <summary>Text a running agent's model streamed, coalesced to at most one event per 50 ms.</summary>
+    public const string AgentText = "agent.text";
+    public const string AgentToolCall = "agent.tool_call";
+    public const string AgentToolResult = "agent.tool_result";
+
+    /// <summary>What the agent loop told the agent or decided (a nudge, a pause, the end).</summary>
+    public const string AgentNotice = "agent.notice";
+
+    /// <summary>Output of a command an agent runs, coalesced like agent text.</summary>
+    public const string CommandOutput = "command.output";
+    public const string CommandWarning = "command.warning";
 }

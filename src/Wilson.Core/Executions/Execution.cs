@@ -5,7 +5,9 @@ public sealed record Execution
 {
     public required long Id { get; init; }
 
-    public required long ItemId { get; init; }
+    public required long ProjectId { get; init; }
+
+    public required string ItemKey { get; init; }
 
     public required string Stage { get; init; }
 
@@ -36,12 +38,14 @@ public sealed record Execution
     /// <summary>JSON of the mechanical verification report, if verification ran.</summary>
     public string? VerificationReport { get; init; }
 
+    /// <summary>The tokens and cost of the run's model calls, summed when it finished.</summary>
     public long TokensIn { get; init; }
 
     public long TokensOut { get; init; }
 
-    /// <summary>Estimated cost in US dollars.</summary>
+    /// <summary>Estimated cost in the budget's currency.</summary>
     public decimal Cost { get; init; }
 
+    /// <summary>The steps, in order; empty when the execution was listed rather than read.</summary>
     public IReadOnlyList<TranscriptStep> Transcript { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using Wilson.Core.Usage;
 using Wilson.Core.Events;
+using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Projects;
 using Wilson.Core.Workflow;
@@ -86,4 +87,22 @@ public interface IWorkStore : IAsyncDisposable
 
     /// <summary>Calls, tokens and cost summed over <paramref name="scope"/>.</summary>
     Task<UsageTotals> GetUsageAsync(UsageScope scope, CancellationToken cancellationToken);
+
+    /// <summary>Opens an execution of an agent on an item and appends <c>execution.started</c>.</summary>
+    Task<Execution> StartExecutionAsync(NewExecution execution, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Adds one step to a running execution's transcript; a step number already written is refused.</summary>
+    Task AppendTranscriptStepAsync(long executionId, TranscriptStep transcriptStep, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes a running execution with its result, sums the tokens and cost of its model calls, and appends
+    /// <c>execution.finished</c>. An execution that is unknown or already closed is refused (InvalidOperationException).
+    /// </summary>
+    Task<Execution> FinishExecutionAsync(long executionId, ExecutionEnd ending, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>One execution with its transcript; null if there is none with that id.</summary>
+    Task<Execution?> GetExecutionAsync(long executionId, CancellationToken cancellationToken);
+
+    /// <summary>An item's executions, oldest first, without transcripts.</summary>
+    Task<IReadOnlyList<Execution>> ListExecutionsAsync(long projectId, string itemKey, CancellationToken cancellationToken);
 }

@@ -19,7 +19,7 @@ namespace Wilson.Storage.Sql;
 /// hot path is leaner: a completion decides on the worker's copy and writes only if the version
 /// still matches. A dialect supplies connections, transactions, the claim and event sequencing.
 /// </summary>
-internal abstract class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProvider time) : IWorkStore
+internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, TimeProvider time) : IWorkStore
 {
     private const string UpdateItemSql = """
         UPDATE work_items SET
