@@ -1,3 +1,7 @@
+using System.Text.Json;
+using Wilson.Core.Executions;
+using Wilson.Storage;
+using Wilson.Testing;
 using Wilson.Testing.Models;
 
 namespace Wilson.Cli.Tests;
@@ -75,14 +79,46 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
         var run = await Cli.RunAsync(_repository.Path, "run-agent", "T-1", "--role", "developer");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("Pass after 2 attempt(s): greet says hello; tests pass", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("execution 1: Pass after 2 attempt(s)", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("greet says hello; tests pass", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("verification failed on attempt 1", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("tests: greet says helo", run.Stdout, StringComparison.Ordinal);
         var worktree = _repository.Combine(".wilson", "worktrees", "T-1");
         Assert.Equal("greet() { echo hello; }\n", File.ReadAllText(Path.Combine(worktree, "app.sh")));
         var log = await GitRunner.RunAsync(worktree, "log", "--format=%s", "main..HEAD");
-        Assert.Equal(["wilson: T-1 plan step 1: write_file", "wilson: T-1 plan step 1: write_file"], log.Split('\n').Reverse());
+        Assert.Equal(["wilson: T-1 plan step 1: write_file", "wilson: T-1 plan step 4: write_file"], log.Split('\n').Reverse());
         Assert.Equal("greet() { :; }\n", File.ReadAllText(_repository.Combine("app.sh")));
+    }
+
+    [Fact]
+    public async Task The_run_is_recorded_as_an_execution_with_its_transcript_report_and_events()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "run-agent", "T-1")).ExitCode);
+
+        await using var store = await TestStores.OpenAsync(DatabaseLocation.Sqlite(_repository.Combine(".wilson", "wilson.db")), TimeProvider.System, default);
+        var project = (await store.FindProjectAsync("greeter", default))!;
+        var listed = Assert.Single(await store.ListExecutionsAsync(project.Id, "T-1", default));
+        var execution = (await store.GetExecutionAsync(listed.Id, default))!;
+        Assert.Equal((ExecutionResult.Pass, "developer", "coder"), (execution.Result, execution.Role, execution.Model));
+        Assert.True(execution.TokensIn > 0 && execution.TokensOut > 0, $"tokens {execution.TokensIn}/{execution.TokensOut}");
+        Assert.Equal("greet says hello; tests pass", JsonDocument.Parse(execution.HandoffOut).RootElement.GetProperty("summary").GetString());
+        Assert.True(JsonDocument.Parse(execution.VerificationReport!).RootElement.GetProperty("passed").GetBoolean());
+        // Two attempts of three steps each (write, run tests, finish), numbered through the execution.
+        Assert.Equal([1, 2, 3, 4, 5, 6], execution.Transcript.Select(s => s.Number));
+        Assert.Equal(["write_file", "run_tests", "finish", "write_file", "run_tests", "finish"],
+            execution.Transcript.Select(s => JsonDocument.Parse(s.ToolCallsJson).RootElement[0].GetProperty("name").GetString()));
+        Assert.Contains("tests: greet says helo", execution.Transcript[1].ToolResultsJson, StringComparison.Ordinal);
+
+        var events = await Cli.RunAsync(_repository.Path, "events", "--item", "T-1", "--json");
+        var types = events.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("type").GetString()).ToList();
+        Assert.Equal("execution.started", types.First(t => t!.StartsWith("execution.", StringComparison.Ordinal)));
+        Assert.Equal("execution.finished", types[^1]);
+        Assert.Contains("agent.tool_call", types);
+        Assert.Contains("agent.tool_result", types);
+        Assert.Contains("command.output", types);
+        Assert.Contains("#1 plan/developer Pass", (await Cli.RunAsync(_repository.Path, "item", "show", "T-1")).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

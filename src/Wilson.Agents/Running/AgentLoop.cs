@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Wilson.Agents.Workspaces;
+using Wilson.Llm.Routing;
 
 namespace Wilson.Agents.Running;
 
@@ -19,7 +20,7 @@ namespace Wilson.Agents.Running;
 /// <param name="time">The clock budgets and coalescing use.</param>
 /// <param name="nativeTools">False for models without tool calling: calls are fenced JSON blocks in the text (see <see cref="TextToolProtocol"/>).</param>
 /// <param name="steering">Pause and feedback from a person, honoured between steps; null when nobody steers.</param>
-/// <param name="afterStep">Called after each step's tools ran, with the step number and the calls made (a checkpoint, say).</param>
+/// <param name="afterStep">Called after each step, the last included, with what the model said and the calls it made: the transcript, a checkpoint.</param>
 public sealed class AgentLoop(
     IChatClient client,
     IReadOnlyList<AgentTool> tools,
@@ -28,12 +29,14 @@ public sealed class AgentLoop(
     TimeProvider time,
     bool nativeTools = true,
     AgentSteering? steering = null,
-    Func<int, string, CancellationToken, Task>? afterStep = null)
+    Func<AgentStep, CancellationToken, Task>? afterStep = null)
 {
     public const string FinishTool = "finish";
     private const string UnreadableCall = "(unreadable call)";
     private static readonly TimeSpan TextCoalescing = TimeSpan.FromMilliseconds(50);
     private static readonly string[] Results = ["pass", "fail", "blocked"];
+    private string? _model;
+    private bool _fallback;
 
     private static readonly AgentTool Finish = new(
         FinishTool,
@@ -76,12 +79,15 @@ public sealed class AgentLoop(
             await SteerAsync(conversation, cancellationToken);
             var response = await TurnAsync(conversation, options, cancellationToken);
             tokens += (response.Usage?.InputTokenCount ?? 0) + (response.Usage?.OutputTokenCount ?? 0);
+            NoteModel(response);
             conversation.AddMessages(response);
             var calls = nativeTools
                 ? [.. response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()]
                 : TextCalls(response.Text);
+            var made = new List<AgentToolCall>();
             if (calls.Count == 0)
             {
+                await AfterStepAsync(step, response.Text, made, cancellationToken);
                 if (++turnsWithoutTools >= budget.MaxTurnsWithoutTools)
                 {
                     return End(AgentOutcome.Blocked, $"stuck: {turnsWithoutTools} turns without calling a tool or finish", step, tokens);
@@ -99,11 +105,14 @@ public sealed class AgentLoop(
                 onEvent(new AgentEvent(AgentEventKind.ToolCall, $"{call.Name}({arguments.GetRawText()})"));
                 if (call.Name == FinishTool && Finished(arguments) is { } finished)
                 {
+                    made.Add(new AgentToolCall(call.Name, arguments.GetRawText(), "finished"));
+                    await AfterStepAsync(step, response.Text, made, cancellationToken);
                     return End(finished.Outcome, finished.Summary, step, tokens, finished.Handoff);
                 }
 
                 var result = await RunToolAsync(all, call.Name, arguments, cancellationToken);
                 onEvent(new AgentEvent(AgentEventKind.ToolResult, result));
+                made.Add(new AgentToolCall(call.Name, arguments.GetRawText(), result));
                 results.Add(new FunctionResultContent(call.CallId, result));
 
                 var key = $"{call.Name}\n{arguments.GetRawText()}\n{result}";
@@ -112,6 +121,7 @@ public sealed class AgentLoop(
                 {
                     if (warnedAboutRepeats && seen > budget.MaxRepeats)
                     {
+                        await AfterStepAsync(step, response.Text, made, cancellationToken);
                         return End(AgentOutcome.Blocked, $"stuck: {call.Name}({arguments.GetRawText()}) repeated {seen} times with the same result", step, tokens);
                     }
 
@@ -120,10 +130,7 @@ public sealed class AgentLoop(
             }
 
             conversation.Add(nativeTools ? new ChatMessage(ChatRole.Tool, results) : new ChatMessage(ChatRole.User, TextResults(calls, results)));
-            if (afterStep is not null)
-            {
-                await afterStep(step, string.Join(", ", calls.Select(c => c.Name)), cancellationToken);
-            }
+            await AfterStepAsync(step, response.Text, made, cancellationToken);
 
             if (warnedAboutRepeats && repeats.Values.Max() == budget.MaxRepeats)
             {
@@ -282,6 +289,24 @@ public sealed class AgentLoop(
     private AgentResult End(AgentOutcome outcome, string summary, int steps, long tokens, string? handoff = null)
     {
         onEvent(new AgentEvent(AgentEventKind.Notice, $"{outcome}: {summary}"));
-        return new AgentResult(outcome, summary, handoff, steps, tokens);
+        return new AgentResult(outcome, summary, handoff, steps, tokens) { Model = _model, Fallback = _fallback };
+    }
+
+    private Task AfterStepAsync(int step, string modelOutput, List<AgentToolCall> calls, CancellationToken cancellationToken) =>
+        afterStep is null ? Task.CompletedTask : afterStep(new AgentStep(step, modelOutput, calls), cancellationToken);
+
+    // The routed client says on the first chunk which model answered; a client that does not keeps the last known.
+    private void NoteModel(ChatResponse response)
+    {
+        if (response.AdditionalProperties is not { } properties)
+        {
+            return;
+        }
+
+        if (properties.TryGetValue(RoutedChatClient.ModelKey, out var name) && name is string model)
+        {
+            _model = model;
+            _fallback = properties.TryGetValue(RoutedChatClient.FallbackKey, out var fallback) && fallback is true;
+        }
     }
 }

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Spectre.Console.Rendering;
 using Wilson.Cli.Projects;
 using Wilson.Core.Configuration;
+using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
@@ -153,7 +154,8 @@ internal static class ItemCommands
                 return ExitCodes.Success;
             }
 
-            cli.Output.Console.Write(Describe(item, cli.Time));
+            var executions = await project.Store.ListExecutionsAsync(project.Project.Id, item.Key, cancellationToken);
+            cli.Output.Console.Write(Describe(item, executions, cli.Time));
             return ExitCodes.Success;
         });
         return command;
@@ -233,7 +235,7 @@ internal static class ItemCommands
             + $"statuses: {string.Join(", ", statuses)}; stages: {string.Join(", ", stages)}";
     }
 
-    private static Grid Describe(WorkItem item, TimeProvider time)
+    private static Grid Describe(WorkItem item, IReadOnlyList<Execution> executions, TimeProvider time)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         void Row(string name, IRenderable value) => grid.AddRow(new Markup($"[bold]{name}[/]"), value);
@@ -271,6 +273,9 @@ internal static class ItemCommands
         TextRow("Version", item.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         TextRow("Created", ItemDisplay.Time(item.CreatedAt, time));
         TextRow("Updated", ItemDisplay.Time(item.UpdatedAt, time));
+        ListRow("Executions", executions.Select(e =>
+            $"#{e.Id} {e.Stage}/{e.Role} {e.Result?.ToString() ?? "running"}, {e.TokensIn + e.TokensOut:N0} tokens, {ItemDisplay.Time(e.StartedAt, time)}: " +
+            e.Summary.Split('\n')[0]));
         return grid;
     }
 

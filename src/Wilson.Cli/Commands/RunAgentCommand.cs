@@ -10,6 +10,7 @@ using Wilson.Agents.Verification;
 using Wilson.Agents.Workspaces;
 using Wilson.Cli.Serving;
 using Wilson.Core.Configuration;
+using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Llm;
 using Wilson.Llm.Usage;
@@ -63,38 +64,32 @@ internal static class RunAgentCommand
             (new Regex(r.Pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(100)), r.Reason)));
         var runner = new CommandRunner(worktree, policy, CommandEnvironment.Scrub(cli.Environment.Variables),
             commands.Sandbox ? CommandSandbox.Detect(commands.AllowNetwork) : null, cli.Time, pids);
-        var tools = new AgentTools(worktree, Path.Combine(layout.WilsonDirectory, "artifacts", item.Key), runner, git, project.Config.TestCommand,
-            e => cli.Output.Console.Write(e.Text), limits);
-
         cli.Output.WriteLine($"{item.Key} {item.Title}: {role} in {worktree} ({models.Route(purpose, Tier(item)).Reason})");
-        var client = models.ClientFor(new CallContext(purpose, project.Project.Id, item.Key), Tier(item));
         var nativeTools = catalog.Purposes.TryGetValue(purpose, out var candidates) && candidates.Count > 0 && catalog.Models[candidates[0]].Config.SupportsTools;
-        var prompt = RolePrompts.For(role, Path.Combine(layout.WilsonDirectory, "prompts"));
-
-        Task<AgentResult> RunAgentAsync(string briefing, CancellationToken ct) =>
-            new AgentLoop(client, tools.All(), new AgentBudget(), e => Print(cli, e), cli.Time, nativeTools, afterStep: async (step, calls, stepToken) =>
-            {
-                if (await worktrees.CheckpointAsync(item.Key, item.Stage, step, calls, stepToken) is { } checkpoint)
-                {
-                    cli.Output.WriteLine($"checkpoint {checkpoint.Commit[..10]}: {checkpoint.Message}");
-                }
-            }).RunAsync(prompt, briefing, ct);
-
-        var briefing = Briefing(item);
-        if (role != "developer")
+        var developer = role == "developer";
+        var result = await new AgentExecution(project.Store, worktrees, cli.Time).RunAsync(new AgentExecutionRequest
         {
-            var run = await RunAgentAsync(briefing, cancellationToken);
-            cli.Output.WriteLine($"{run.Outcome}: {run.Summary}");
-            return run.Outcome == AgentOutcome.Pass ? ExitCodes.Success : ExitCodes.Failure;
-        }
+            Item = item,
+            Stage = item.Stage,
+            Role = role,
+            Worker = $"cli-{Environment.ProcessId}",
+            SystemPrompt = RolePrompts.For(role, Path.Combine(layout.WilsonDirectory, "prompts")),
+            Briefing = Briefing(item),
+            ClientFor = execution => models.ClientFor(new CallContext(purpose, project.Project.Id, item.Key, execution.Id), Tier(item)),
+            ToolsFor = (execution, onCommand) => new AgentTools(worktree, Path.Combine(layout.WilsonDirectory, "artifacts", item.Key), runner, git,
+                project.Config.TestCommand, e => { onCommand(e); cli.Output.Console.Write(e.Text); }, limits).All(),
+            NativeTools = nativeTools,
+            Verifier = developer ? new Verifier(worktree, runner, git, project.Config.TestCommand, limits) : null,
+            VerificationSteps = developer ? [.. item.Verification.Concat(CriteriaSteps.From(item.AcceptanceCriteria)).Distinct()] : [],
+            FixAttempts = FixAttempts,
+            Observer = e => Print(cli, e),
+            OnCheckpoint = checkpoint => cli.Output.WriteLine($"checkpoint {checkpoint.Commit[..10]}: {checkpoint.Message}"),
+        }, cancellationToken);
 
-        var steps = item.Verification.Concat(CriteriaSteps.From(item.AcceptanceCriteria)).Distinct().ToList();
-        var result = await new SelfFixingRun(RunAgentAsync, new Verifier(worktree, runner, git, project.Config.TestCommand, limits), steps, FixAttempts, e => Print(cli, e))
-            .RunAsync(briefing, cancellationToken);
-        cli.Output.WriteLine(result.Passed
-            ? $"Pass after {result.Attempts} attempt(s): {result.LastRun.Summary}"
-            : $"{(result.LastRun.Outcome == AgentOutcome.Pass ? "Failed verification" : result.LastRun.Outcome.ToString())} after {result.Attempts} attempt(s): {result.LastRun.Summary}");
-        return result.Passed ? ExitCodes.Success : ExitCodes.Failure;
+        var execution = result.Execution;
+        cli.Output.WriteLine($"execution {execution.Id}: {execution.Result} after {result.Attempts} attempt(s), " +
+            $"{execution.TokensIn + execution.TokensOut:N0} tokens: {execution.Summary}");
+        return execution.Result == ExecutionResult.Pass ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private static string PurposeOf(string role) => role switch

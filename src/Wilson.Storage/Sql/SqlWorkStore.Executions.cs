@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Wilson.Core.Events;
 using Wilson.Core.Executions;
+using Wilson.Core.Usage;
 using Wilson.Core.Workflow;
 
 namespace Wilson.Storage.Sql;
@@ -52,13 +53,7 @@ internal abstract partial class SqlWorkStore
         WriteAsync(async (connection, transaction) =>
         {
             var running = await RunningExecutionAsync(connection, transaction, executionId, cancellationToken);
-            var usage = await connection.QuerySingleValueAsync<UsageRow>(
-                """
-                SELECT COUNT(*) AS Calls, COALESCE(SUM(input_tokens), 0) AS InputTokens, COALESCE(SUM(output_tokens), 0) AS OutputTokens,
-                    COALESCE(SUM(cost_micros), 0) AS CostMicros
-                FROM model_calls WHERE execution_id = @ExecutionId
-                """,
-                new { ExecutionId = executionId }, transaction, cancellationToken);
+            var usage = await SumUsageAsync(connection, transaction, new UsageScope(ExecutionId: executionId), cancellationToken);
             await connection.ExecuteAsync(
                 """
                 UPDATE executions SET ended_at = @Now, result = @Result, summary = @Summary, handoff_out = @HandoffOut,

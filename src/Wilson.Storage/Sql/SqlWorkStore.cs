@@ -422,20 +422,22 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
             }, transaction, cancellationToken), cancellationToken);
 
     public Task<UsageTotals> GetUsageAsync(UsageScope scope, CancellationToken cancellationToken) =>
-        ReadAsync(async connection =>
-        {
-            var row = await connection.QuerySingleValueAsync<UsageRow>(
-                """
-                SELECT COUNT(*) AS Calls, COALESCE(SUM(input_tokens), 0) AS InputTokens, COALESCE(SUM(output_tokens), 0) AS OutputTokens,
-                    COALESCE(SUM(cost_micros), 0) AS CostMicros
-                FROM model_calls
-                WHERE (@ProjectId IS NULL OR project_id = @ProjectId) AND (@ItemKey IS NULL OR item_key = @ItemKey)
-                  AND (@ExecutionId IS NULL OR execution_id = @ExecutionId) AND (@Day IS NULL OR day = @Day)
-                """,
-                new { scope.ProjectId, scope.ItemKey, scope.ExecutionId, Day = scope.Day is { } day ? UsageDay(day) : null },
-                null, cancellationToken);
-            return new UsageTotals(row.Calls, row.InputTokens, row.OutputTokens, row.CostMicros);
-        }, cancellationToken);
+        ReadAsync(connection => SumUsageAsync(connection, null, scope, cancellationToken), cancellationToken);
+
+    private static async Task<UsageTotals> SumUsageAsync(DbConnection connection, DbTransaction? transaction, UsageScope scope, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleValueAsync<UsageRow>(
+            """
+            SELECT COUNT(*) AS Calls, COALESCE(SUM(input_tokens), 0) AS InputTokens, COALESCE(SUM(output_tokens), 0) AS OutputTokens,
+                COALESCE(SUM(cost_micros), 0) AS CostMicros
+            FROM model_calls
+            WHERE (@ProjectId IS NULL OR project_id = @ProjectId) AND (@ItemKey IS NULL OR item_key = @ItemKey)
+              AND (@ExecutionId IS NULL OR execution_id = @ExecutionId) AND (@Day IS NULL OR day = @Day)
+            """,
+            new { scope.ProjectId, scope.ItemKey, scope.ExecutionId, Day = scope.Day is { } day ? UsageDay(day) : null },
+            transaction, cancellationToken);
+        return new UsageTotals(row.Calls, row.InputTokens, row.OutputTokens, row.CostMicros);
+    }
 
     private static string UsageDay(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

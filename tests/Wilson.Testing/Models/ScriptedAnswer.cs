@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 
 namespace Wilson.Testing.Models;
 
-/// <summary>The answer to one request: the turn's text cut into chunks, its tool calls with ids, and the usage to report.</summary>
+/// <summary>
+/// The answer to one request: the turn's text cut into chunks, its tool calls with ids, and the usage to
+/// report (unless scripted: a token per chunk of text, and one per four characters of a tool call, as a model counts them).
+/// </summary>
 internal sealed record ScriptedAnswer(
     string Text,
     IReadOnlyList<string> Tokens,
@@ -29,7 +32,7 @@ internal sealed record ScriptedAnswer(
             tokens,
             calls,
             turn?.InputTokens ?? conversation.EstimatedInputTokens,
-            turn?.OutputTokens ?? tokens.Count);
+            turn?.OutputTokens ?? tokens.Count + calls.Sum(c => 1 + (c.Name.Length + c.ArgumentsJson.Length) / 4));
     }
 
     /// <summary>Words with their following whitespace (leading whitespace stays with the first word); the chunks join back to the text.</summary>
