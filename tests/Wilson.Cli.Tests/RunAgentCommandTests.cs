@@ -23,6 +23,9 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
         script.Models.Add(new FakeModel("coder", 1L << 30));
         script.Turns.AddRange(
         [
+            new ScriptedTurn { WhenContains = "The reviewer requests changes: close", ToolCalls = [new ScriptedToolCall("finish", """{"result":"blocked","summary":"I see: say hello, not helo"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: T-1 Review the greeting", ToolCalls = [new ScriptedToolCall("request_changes", """{"summary":"close","changes":["say hello, not helo"]}""")], Once = true },
+            new ScriptedTurn { WhenContains = "requested 1 change(s)", ToolCalls = [new ScriptedToolCall("finish", """{"result":"fail","summary":"changes requested"}""")] },
             new ScriptedTurn { WhenContains = "Briefing: T-1", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"app.sh","content":"greet() { echo helo; }\n"}""")], Once = true },
             new ScriptedTurn { WhenContains = "wrote app.sh", ToolCalls = [new ScriptedToolCall("run_tests", "{}")], Once = true },
             new ScriptedTurn { WhenContains = "exit 1", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"greet is written"}""")] },
@@ -58,6 +61,7 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
               purposes:
                 code: coder
                 test: coder
+                review: coder
             commands:
               refuse:
                 - pattern: \bnpm\s+publish\b
@@ -119,6 +123,22 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
         Assert.Contains("agent.tool_result", types);
         Assert.Contains("command.output", types);
         Assert.Contains("#1 plan/developer Pass", (await Cli.RunAsync(_repository.Path, "item", "show", "T-1")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changes_the_reviewer_requests_reach_the_developer_in_its_briefing()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Review the greeting", "-c", "`sh test.sh` passes")).ExitCode);
+
+        var review = await Cli.RunAsync(_repository.Path, "run-agent", "T-1", "--role", "reviewer");
+        var develop = await Cli.RunAsync(_repository.Path, "run-agent", "T-1", "--role", "developer");
+
+        Assert.Equal(1, review.ExitCode);
+        Assert.Contains("execution 1: Fail", review.Stdout, StringComparison.Ordinal);
+        Assert.Contains("execution 2: Blocked", develop.Stdout, StringComparison.Ordinal);
+        Assert.Contains("I see: say hello, not helo", develop.Stdout, StringComparison.Ordinal);
+        var briefing = _server.Requests.Where(r => r.Path == "/api/chat").Last().Body;
+        Assert.Contains("- from agent:reviewer: The reviewer requests changes: close", briefing, StringComparison.Ordinal);
     }
 
     [Fact]

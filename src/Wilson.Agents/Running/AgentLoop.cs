@@ -255,11 +255,13 @@ public sealed class AgentLoop(
                     "integer" => property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out _),
                     "number" => property.Value.ValueKind == JsonValueKind.Number,
                     "boolean" => property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+                    "array" => property.Value.ValueKind == JsonValueKind.Array,
+                    "object" => property.Value.ValueKind == JsonValueKind.Object,
                     _ => true,
                 };
                 if (!fits)
                 {
-                    return $"argument '{property.Name}' must be a{(type is "integer" ? "n" : "")} {type}, not {property.Value.ValueKind.ToString().ToLowerInvariant()}";
+                    return $"argument '{property.Name}' must be a{(type is "integer" or "array" or "object" ? "n" : "")} {type}, not {property.Value.ValueKind.ToString().ToLowerInvariant()}";
                 }
             }
         }

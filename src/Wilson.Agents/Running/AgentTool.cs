@@ -8,4 +8,8 @@ public sealed record AgentTool(string Name, string Description, JsonElement Sche
     /// <summary>A schema of string properties, all required.</summary>
     public static JsonElement Strings(params string[] names) => JsonDocument.Parse(
         $$"""{"type":"object","properties":{{{string.Join(",", names.Select(n => $"\"{n}\":{{\"type\":\"string\"}}"))}}},"required":[{{string.Join(",", names.Select(n => $"\"{n}\""))}}]}""").RootElement;
+
+    /// <summary>An object schema of <paramref name="properties"/> (a JSON object of name: schema) with the <paramref name="required"/> ones.</summary>
+    public static JsonElement ObjectSchema(string properties, params string[] required) => JsonDocument.Parse(
+        $$"""{"type":"object","properties":{{properties}},"required":[{{string.Join(",", required.Select(r => $"\"{r}\""))}}]}""").RootElement;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Wilson.Agents.Commands;
 using Wilson.Agents.Git;
 using Wilson.Agents.Workspaces;
+using static Wilson.Agents.Running.ToolArguments;
 
 namespace Wilson.Agents.Running;
 
@@ -34,25 +35,25 @@ public sealed class AgentTools(
     public IReadOnlyList<AgentTool> All() =>
     [
         new("read_file", "Read a file of the worktree, whole or lines from_line to to_line.",
-            Schema("""{"path":{"type":"string"},"from_line":{"type":"integer"},"to_line":{"type":"integer"}}""", "path"),
+            AgentTool.ObjectSchema("""{"path":{"type":"string"},"from_line":{"type":"integer"},"to_line":{"type":"integer"}}""", "path"),
             (args, _) => Task.FromResult(_files.Read(Text(args, "path"), Integer(args, "from_line"), Integer(args, "to_line")))),
         new("write_file", "Write a whole file (created with its directories if missing).", AgentTool.Strings("path", "content"),
             (args, _) => Task.FromResult(_files.Write(Text(args, "path"), Text(args, "content")))),
         new("edit_file", "Replace the one exact occurrence of search with replace in a file.", AgentTool.Strings("path", "search", "replace"),
             (args, _) => Task.FromResult(_files.Edit(Text(args, "path"), Text(args, "search"), Text(args, "replace")))),
-        new("list_files", "List the files of the worktree, or of one directory in it.", Schema("""{"directory":{"type":"string"}}"""),
+        new("list_files", "List the files of the worktree, or of one directory in it.", AgentTool.ObjectSchema("""{"directory":{"type":"string"}}"""),
             (args, _) => Task.FromResult(List(Optional(args, "directory")))),
         new("search", "Search the worktree's files for a text (git grep), with line numbers.", AgentTool.Strings("text"),
             SearchAsync),
         new("run_command", "Run a shell command in the worktree; returns its exit and output.", AgentTool.Strings("command"),
             (args, ct) => RunAsync(Text(args, "command"), ct)),
-        new("run_tests", "Run the project's tests; returns their exit and output.", Schema("{}"),
+        new("run_tests", "Run the project's tests; returns their exit and output.", AgentTool.ObjectSchema("{}"),
             (_, ct) => string.IsNullOrWhiteSpace(testCommand)
                 ? throw new ToolException("no test command is configured (project.test_command in .wilson/wilson.yaml)")
                 : RunAsync(testCommand, ct)),
-        new("git_status", "What is changed in the worktree (git status --short).", Schema("{}"),
+        new("git_status", "What is changed in the worktree (git status --short).", AgentTool.ObjectSchema("{}"),
             async (_, ct) => Or(await GitAsync(["status", "--short"], ct), "nothing changed")),
-        new("git_diff", "The changes in the worktree not yet committed (git diff).", Schema("{}"),
+        new("git_diff", "The changes in the worktree not yet committed (git diff).", AgentTool.ObjectSchema("{}"),
             async (_, ct) => Cut(Or(await GitAsync(["diff", "HEAD"], ct), "no changes"))),
         new("save_artifact", "Save a named text artifact (a report, a plan) for the person and the next stage.", AgentTool.Strings("name", "content"),
             (args, _) => Task.FromResult(SaveArtifact(Text(args, "name"), Text(args, "content")))),
@@ -106,17 +107,6 @@ public sealed class AgentTools(
         File.WriteAllText(Path.Combine(artifactsDirectory, safe), content, Encoding.UTF8);
         return $"saved artifact {safe}";
     }
-
-    private static JsonElement Schema(string properties, params string[] required) => JsonDocument.Parse(
-        $$"""{"type":"object","properties":{{properties}},"required":[{{string.Join(",", required.Select(r => $"\"{r}\""))}}]}""").RootElement;
-
-    private static string Text(JsonElement args, string name) => args.GetProperty(name).GetString()!;
-
-    private static string? Optional(JsonElement args, string name) =>
-        args.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static int? Integer(JsonElement args, string name) =>
-        args.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) ? number : null;
 
     private static string Or(string text, string empty) => text.Length == 0 ? empty : text;
 

@@ -12,6 +12,7 @@ using Wilson.Cli.Serving;
 using Wilson.Core.Configuration;
 using Wilson.Core.Executions;
 using Wilson.Core.Items;
+using Wilson.Core.Workflow;
 using Wilson.Llm;
 using Wilson.Llm.Usage;
 
@@ -74,10 +75,14 @@ internal static class RunAgentCommand
             Role = role,
             Worker = $"cli-{Environment.ProcessId}",
             SystemPrompt = RolePrompts.For(role, Path.Combine(layout.WilsonDirectory, "prompts")),
-            Briefing = Briefing(item),
+            Briefing = Briefing(item, await project.Store.TakeFeedbackAsync(project.Project.Id, item.Key, cancellationToken)),
             ClientFor = execution => models.ClientFor(new CallContext(purpose, project.Project.Id, item.Key, execution.Id), Tier(item)),
-            ToolsFor = (execution, onCommand) => new AgentTools(worktree, Path.Combine(layout.WilsonDirectory, "artifacts", item.Key), runner, git,
-                project.Config.TestCommand, e => { onCommand(e); cli.Output.Console.Write(e.Text); }, limits).All(),
+            ToolsFor = (execution, onCommand) =>
+            [
+                .. new AgentTools(worktree, Path.Combine(layout.WilsonDirectory, "artifacts", item.Key), runner, git,
+                    project.Config.TestCommand, e => { onCommand(e); cli.Output.Console.Write(e.Text); }, limits).All(),
+                .. new RoleTools(project.Store, item, role).All(),
+            ],
             NativeTools = nativeTools,
             Verifier = developer ? new Verifier(worktree, runner, git, project.Config.TestCommand, limits) : null,
             VerificationSteps = developer ? [.. item.Verification.Concat(CriteriaSteps.From(item.AcceptanceCriteria)).Distinct()] : [],
@@ -104,7 +109,7 @@ internal static class RunAgentCommand
     // A person asked for this run: even a trivial item gets a model.
     private static ComplexityTier Tier(WorkItem item) => item.Tier == ComplexityTier.Trivial ? ComplexityTier.Standard : item.Tier;
 
-    private static string Briefing(WorkItem item)
+    private static string Briefing(WorkItem item, IReadOnlyList<Feedback> feedback)
     {
         var text = new StringBuilder($"Briefing: {item.Key} {item.Title}\n");
         if (item.Description.Length > 0)
@@ -121,6 +126,15 @@ internal static class RunAgentCommand
         foreach (var done in item.DefinitionOfDone)
         {
             text.Append(CultureFree($"- (done when) {done}\n"));
+        }
+
+        if (feedback.Count > 0)
+        {
+            text.Append("\nFeedback on this item (act on it):\n");
+            foreach (var note in feedback)
+            {
+                text.Append(CultureFree($"- from {note.From}: {note.Text}\n"));
+            }
         }
 
         return text.ToString();

@@ -12,6 +12,12 @@ public static class EventTypes
     /// <summary>Any change of stage or status: claims, completions, expired leases, requeues, manual moves.</summary>
     public const string ItemTransitioned = "item.transitioned";
 
+    /// <summary>A note left for the agent on an item (a person's feedback, a reviewer's requested changes).</summary>
+    public const string ItemFeedback = "item.feedback";
+
+    /// <summary>A tester or security agent reported a bug: a new bug item, child of the item under test.</summary>
+    public const string BugReported = "item.bug_reported";
+
     public const string ExecutionStarted = "execution.started";
     public const string ExecutionFinished = "execution.finished";
 

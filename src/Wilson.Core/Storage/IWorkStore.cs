@@ -105,4 +105,10 @@ public interface IWorkStore : IAsyncDisposable
 
     /// <summary>An item's executions, oldest first, without transcripts.</summary>
     Task<IReadOnlyList<Execution>> ListExecutionsAsync(long projectId, string itemKey, CancellationToken cancellationToken);
+
+    /// <summary>Leaves a note for the next agent turn on an item and appends <c>item.feedback</c>; an unknown item is refused (InvalidOperationException).</summary>
+    Task<Feedback> AddFeedbackAsync(long projectId, string itemKey, string text, Actor from, CancellationToken cancellationToken);
+
+    /// <summary>The item's notes not yet delivered, oldest first, marked delivered: each is taken once.</summary>
+    Task<IReadOnlyList<Feedback>> TakeFeedbackAsync(long projectId, string itemKey, CancellationToken cancellationToken);
 }
