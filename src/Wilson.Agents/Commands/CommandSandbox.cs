@@ -42,8 +42,8 @@ public sealed class CommandSandbox(string bwrapPath, bool allowNetwork)
         }
     }
 
-    /// <summary>The program and arguments that run <paramref name="shellCommand"/> in <paramref name="directory"/>, confined to <paramref name="workspace"/>.</summary>
-    public IReadOnlyList<string> Wrap(string workspace, string directory, string shellCommand)
+    /// <summary>The program and arguments that run <paramref name="program"/> (its argv) in <paramref name="directory"/>, confined to <paramref name="workspace"/>.</summary>
+    public IReadOnlyList<string> Wrap(string workspace, string directory, IReadOnlyList<string> program)
     {
         List<string> arguments =
         [
@@ -64,7 +64,8 @@ public sealed class CommandSandbox(string bwrapPath, bool allowNetwork)
             arguments.Add("--unshare-net");
         }
 
-        arguments.AddRange(["--", "sh", "-c", shellCommand]);
+        arguments.Add("--");
+        arguments.AddRange(program);
         return arguments;
     }
 }

@@ -44,6 +44,74 @@ public class CommandRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Output_and_errors_arrive_in_the_order_written()
+    {
+        var result = await RunAsync("echo one; echo two >&2; echo three; echo four >&2");
+
+        Assert.Equal("one\ntwo\nthree\nfour\n", result.Output);
+    }
+
+    [Theory]
+    [InlineData("true", 0)]
+    [InlineData("false", 1)]
+    [InlineData("ls no-such-file", 2)]
+    [InlineData("no-such-program-anywhere --flag", 127)]
+    [InlineData("kill -9 $$", 137)]
+    public async Task Plain_lines_and_shell_lines_exit_as_under_a_shell(string command, int exitCode)
+    {
+        var result = await RunAsync(command);
+
+        Assert.Equal((CommandOutcome.Exited, exitCode), (result.Outcome, result.ExitCode));
+    }
+
+    [Fact]
+    public async Task A_script_is_found_by_a_relative_path_and_one_that_cannot_run_is_explained_by_the_shell()
+    {
+        File.WriteAllText(Path.Combine(Workspace, "ok.sh"), "#!/bin/sh\necho from the script\n");
+        File.WriteAllText(Path.Combine(Workspace, "broken.sh"), "#!/no/such/interpreter\necho never\n");
+        await RunAsync("chmod +x ok.sh broken.sh");
+
+        var ok = await RunAsync("./ok.sh");
+        var broken = await RunAsync($"{Path.Combine(Workspace, "broken.sh")} now");
+
+        Assert.Equal((0, "from the script\n"), (ok.ExitCode, ok.Output));
+        Assert.Equal(CommandOutcome.Exited, broken.Outcome);
+        Assert.NotEqual(0, broken.ExitCode);
+        Assert.Contains("broken.sh", broken.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_that_closes_its_output_and_goes_on_is_still_seen_to_exit()
+    {
+        var result = await RunAsync("echo before; exec >&- 2>&-; sleep 0.3; exit 4");
+
+        Assert.Equal((CommandOutcome.Exited, 4, "before\n"), (result.Outcome, result.ExitCode, result.Output));
+    }
+
+    [Fact]
+    public async Task What_a_command_leaves_running_in_its_group_is_killed_when_it_exits()
+    {
+        var marker = $"1000.{Random.Shared.Next(100_000, 999_999)}";
+
+        var result = await RunAsync($"sleep {marker} & echo started");
+
+        Assert.Equal((CommandOutcome.Exited, 0), (result.Outcome, result.ExitCode));
+        Assert.True(result.Duration < TimeSpan.FromSeconds(5), $"took {result.Duration}");
+        await Eventually.True(() => ProcessTable.WithCommandLine(marker).Count == 0, "the leftover sleep is gone");
+    }
+
+    [Fact]
+    public async Task Many_commands_at_once_each_get_their_own_output_and_exit()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => RunAsync($"sleep 0.{i % 5}; echo command {i}; exit {i}"))));
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            Assert.Equal((CommandOutcome.Exited, i, $"command {i}\n"), (results[i].Outcome, results[i].ExitCode, results[i].Output));
+        }
+    }
+
+    [Fact]
     public async Task A_command_that_reads_stdin_gets_end_of_file_at_once()
     {
         var result = await RunAsync("cat; read line; echo after-stdin", new CommandLimits { Deadline = TimeSpan.FromSeconds(10) });
