@@ -14,4 +14,7 @@ public sealed record AgentBudget
 
     /// <summary>The same call with the same arguments and the same result this many times: warned, then stuck.</summary>
     public int MaxRepeats { get; init; } = 3;
+
+    /// <summary>Steps in a row that learn nothing new (every call, arguments and result seen before): warned, then stuck.</summary>
+    public int MaxStepsWithoutProgress { get; init; } = 6;
 }

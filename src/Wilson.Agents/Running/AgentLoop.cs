@@ -58,6 +58,8 @@ public sealed class AgentLoop(
         var repeats = new Dictionary<string, int>(StringComparer.Ordinal);
         var warnedAboutRepeats = false;
         var turnsWithoutTools = 0;
+        var stepsWithoutProgress = 0;
+        var warnedAboutProgress = false;
         long tokens = 0;
         for (var step = 1; ; step++)
         {
@@ -98,6 +100,7 @@ public sealed class AgentLoop(
             }
 
             turnsWithoutTools = 0;
+            var learned = false;
             var results = new List<AIContent>();
             foreach (var call in calls)
             {
@@ -117,6 +120,7 @@ public sealed class AgentLoop(
 
                 var key = $"{call.Name}\n{arguments.GetRawText()}\n{result}";
                 var seen = repeats[key] = repeats.GetValueOrDefault(key) + 1;
+                learned |= seen == 1;
                 if (seen >= budget.MaxRepeats)
                 {
                     if (warnedAboutRepeats && seen > budget.MaxRepeats)
@@ -135,6 +139,20 @@ public sealed class AgentLoop(
             if (warnedAboutRepeats && repeats.Values.Max() == budget.MaxRepeats)
             {
                 Notice(conversation, $"You have made the same call {budget.MaxRepeats} times with the same result. Try something else, or finish with result blocked and say what you need.");
+            }
+
+            // Progress: a step that changed a file or found anything out made a call (arguments, result) not seen before.
+            stepsWithoutProgress = learned ? 0 : stepsWithoutProgress + 1;
+            if (stepsWithoutProgress > budget.MaxStepsWithoutProgress && warnedAboutProgress)
+            {
+                var repeated = string.Join(", ", made.Select(c => c.Name).Distinct());
+                return End(AgentOutcome.Blocked, $"stuck: {stepsWithoutProgress} steps without progress, repeating {repeated}", step, tokens);
+            }
+
+            if (stepsWithoutProgress == budget.MaxStepsWithoutProgress && !warnedAboutProgress)
+            {
+                warnedAboutProgress = true;
+                Notice(conversation, $"Your last {stepsWithoutProgress} steps changed nothing and found out nothing new. Try something else, or finish with result blocked and say what you need.");
             }
         }
     }

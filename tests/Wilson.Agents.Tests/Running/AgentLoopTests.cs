@@ -28,6 +28,9 @@ public sealed class AgentLoopTests : IAsyncLifetime
             new ScriptedTurn { WhenContains = "must be a string", ToolCalls = [new ScriptedToolCall("finish", """{"result":"fail","summary":"bad call"}""")] },
             new ScriptedTurn { WhenContains = "Briefing: loop", ToolCalls = [new ScriptedToolCall("read_file", """{"path":"missing.txt"}""")] },
             new ScriptedTurn { WhenContains = "Briefing: chatter", Text = "I think it is done." },
+            new ScriptedTurn { WhenContains = "go to b", ToolCalls = [new ScriptedToolCall("read_file", """{"path":"b.txt"}""")] },
+            new ScriptedTurn { WhenContains = "go to a", ToolCalls = [new ScriptedToolCall("read_file", """{"path":"a.txt"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: wander", ToolCalls = [new ScriptedToolCall("read_file", """{"path":"a.txt"}""")] },
             new ScriptedTurn
             {
                 WhenContains = "Briefing: text greet",
@@ -120,6 +123,20 @@ public sealed class AgentLoopTests : IAsyncLifetime
         Assert.Equal("""stuck: read_file({"path":"missing.txt"}) repeated 4 times with the same result""", result.Summary);
         Assert.Single(_events, e => e.Kind == AgentEventKind.Notice && e.Text.StartsWith("You have made the same call 3 times", StringComparison.Ordinal));
         Assert.Equal(4, result.Steps);
+    }
+
+    [Fact]
+    public async Task Steps_that_learn_nothing_new_are_warned_about_once_then_end_the_run_as_stuck()
+    {
+        File.WriteAllText(_worktree.Combine("a.txt"), "go to b\n");
+        File.WriteAllText(_worktree.Combine("b.txt"), "go to a\n");
+
+        var result = await RunAsync("Briefing: wander between two files", new AgentBudget { MaxRepeats = 100, MaxStepsWithoutProgress = 4 });
+
+        Assert.Equal(AgentOutcome.Blocked, result.Outcome);
+        Assert.Equal("stuck: 5 steps without progress, repeating read_file", result.Summary);
+        Assert.Equal(7, result.Steps);
+        Assert.Single(_events, e => e.Text.StartsWith("Your last 4 steps changed nothing", StringComparison.Ordinal));
     }
 
     [Fact]
