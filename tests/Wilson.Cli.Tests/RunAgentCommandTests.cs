@@ -142,6 +142,22 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_finished_item_loses_its_worktree_and_keeps_its_branch()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "run-agent", "T-1")).ExitCode);
+        var worktree = _repository.Combine(".wilson", "worktrees", "T-1");
+        Assert.True(Directory.Exists(worktree));
+
+        var move = await Cli.RunAsync(_repository.Path, "item", "move", "T-1", "--to", "cancelled", "--reason", "done elsewhere");
+
+        Assert.True(move.ExitCode == 0, move.ToString());
+        Assert.Contains("worktree", move.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(worktree));
+        Assert.Contains("wilson/T-1-greet-the-user", await GitRunner.RunAsync(_repository.Path, "branch", "--list", "wilson/*"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_role_is_refused_with_the_closest()
     {
         Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);

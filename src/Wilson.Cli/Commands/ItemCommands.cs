@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Wilson.Agents.Git;
+using Wilson.Agents.Workspaces;
 using Wilson.Cli.Projects;
 using Wilson.Core.Configuration;
 using Wilson.Core.Executions;
@@ -180,6 +182,15 @@ internal static class ItemCommands
             var target = ParseTarget(targetText, pipeline) ?? throw new CliException(UnknownTarget(targetText, pipeline));
             var moved = ItemWrites.Require(await project.Store.TransitionAsync(
                 project.Project.Id, item.Key, target, cli.Get(reason).Trim(), Actor.CurrentUser(), item.Version, cancellationToken));
+
+            // A finished item's worktree goes; its branch stays for the record.
+            var worktrees = new ItemWorktrees(project.Layout.Root, project.Config.DefaultBranch, new GitProcess(cli.Environment.Variables));
+            var removed = moved.Status is WorkStatus.Done or WorkStatus.Cancelled && Directory.Exists(worktrees.PathOf(moved.Key));
+            if (removed)
+            {
+                await worktrees.RemoveAsync(moved.Key, cancellationToken);
+            }
+
             if (cli.Json)
             {
                 cli.Output.WriteJson(moved);
@@ -187,6 +198,11 @@ internal static class ItemCommands
             }
 
             cli.Output.WriteLine($"{moved.Key} moved: {item.Status} at {item.Stage} -> {moved.Status} at {moved.Stage}");
+            if (removed)
+            {
+                cli.Output.WriteLine($"worktree {worktrees.PathOf(moved.Key)} removed; branch {ItemWorktrees.BranchOf(moved.Key, moved.Title)} kept");
+            }
+
             return ExitCodes.Success;
         });
         return command;
