@@ -417,6 +417,35 @@ public abstract partial class WorkStoreContractTests : IAsyncLifetime
         Assert.Equal(("develop", WorkStatus.Ready, (Lease?)null), (done.Item.Stage, done.Item.Status, done.Item.Lease));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CompleteAsync_WithAWait_IsNotClaimedAgainBeforeItPasses(bool editedWhileRunning)
+    {
+        await AddAsync("flaky");
+        var claimed = (await Store.ClaimAsync(Claim("worker-1"), Ct))!;
+        if (editedWhileRunning)
+        {
+            // The slow path: the row changed, so the completion decides on the row itself.
+            Assert.True((await Store.EditItemAsync(Project.Id, claimed.Key, new ItemEdit { Title = "flaky test" }, claimed.Version, Actor.Person("ada"), Ct)).Succeeded);
+        }
+
+        var notBefore = Time.GetUtcNow().AddSeconds(8);
+        var retried = await Store.CompleteAsync(
+            claimed, "worker-1", TransitionTarget.ToStage("plan") with { NotBefore = notBefore }, "failed, retry", Actor.System, Ct);
+
+        Assert.True(retried.Succeeded, retried.Error);
+        Assert.Equal(notBefore, (await Store.GetItemAsync(Project.Id, claimed.Key, Ct))!.NotBefore);
+        Assert.Null(await Store.ClaimAsync(Claim("worker-2"), Ct));
+        Time.Advance(TimeSpan.FromSeconds(7));
+        Assert.Null(await Store.ClaimAsync(Claim("worker-2"), Ct));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var again = await Store.ClaimAsync(Claim("worker-2"), Ct);
+        Assert.Equal(claimed.Key, again?.Key);
+        var paused = await Store.TransitionAsync(Project.Id, claimed.Key, TransitionTarget.ToStatus(WorkStatus.Paused), "lunch", Actor.Person("ada"), null, Ct);
+        Assert.Null(paused.Item!.NotBefore);
+    }
+
     [Fact]
     public async Task CompleteAsync_ItemEditedWhileRunning_KeepsTheEditAndTheLease()
     {

@@ -56,6 +56,9 @@ public sealed record WorkItem
 
     public Lease? Lease { get; init; }
 
+    /// <summary>Not to be claimed before this time: the wait before a retry. Null: at once.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
     /// <summary>Optimistic concurrency token: every write increments it.</summary>
     public long Version { get; init; }
 

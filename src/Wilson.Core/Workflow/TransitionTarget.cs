@@ -19,6 +19,9 @@ public sealed record TransitionTarget
 
     public string? Stage { get; }
 
+    /// <summary>When the item may be claimed again after the move (a retry's wait); null for at once.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
     public static TransitionTarget ToStatus(WorkStatus status) => new(status, null);
 
     public static TransitionTarget ToStage(string stage) => new(null, stage);

@@ -64,8 +64,8 @@ public sealed class WorkflowStateMachine(PipelineCatalog pipelines)
         }
 
         return to.Stage is { } stage
-            ? TryMoveToStage(item, pipeline, stage, reason, actor)
-            : TryMoveToStatus(item, pipeline, to.Status!.Value, reason, actor);
+            ? TryMoveToStage(item, pipeline, stage, to, reason, actor)
+            : TryMoveToStatus(item, pipeline, to, reason, actor);
     }
 
     /// <summary>The status a paused item returns to when resumed.</summary>
@@ -95,8 +95,9 @@ public sealed class WorkflowStateMachine(PipelineCatalog pipelines)
         return targets;
     }
 
-    private static TransitionResult TryMoveToStatus(WorkItem item, Pipeline pipeline, WorkStatus to, string reason, Actor actor)
+    private static TransitionResult TryMoveToStatus(WorkItem item, Pipeline pipeline, TransitionTarget target, string reason, Actor actor)
     {
+        var to = target.Status!.Value;
         var rule = StatusRules[item.Status].FirstOrDefault(r => r.To == to);
         if (rule == default)
         {
@@ -130,11 +131,12 @@ public sealed class WorkflowStateMachine(PipelineCatalog pipelines)
             Stage = stage,
             PausedFrom = to == WorkStatus.Paused ? item.Status : null,
             Lease = to == WorkStatus.Running ? item.Lease : null,
+            NotBefore = to == WorkStatus.Ready ? target.NotBefore : null,
         };
         return TransitionResult.Success(moved, new Transition(item.Key, item.Stage, item.Status, stage, to, reason, actor));
     }
 
-    private static TransitionResult TryMoveToStage(WorkItem item, Pipeline pipeline, string stageName, string reason, Actor actor)
+    private static TransitionResult TryMoveToStage(WorkItem item, Pipeline pipeline, string stageName, TransitionTarget target, string reason, Actor actor)
     {
         var stage = pipeline.FindStage(stageName);
         if (stage is null)
@@ -160,7 +162,7 @@ public sealed class WorkflowStateMachine(PipelineCatalog pipelines)
             return Refuse(item, pipeline, $"stage {stage.Name}", actor, $"it is already {status} at that stage");
         }
 
-        var moved = item with { Stage = stage.Name, Status = status, PausedFrom = null, Lease = null };
+        var moved = item with { Stage = stage.Name, Status = status, PausedFrom = null, Lease = null, NotBefore = status == WorkStatus.Ready ? target.NotBefore : null };
         return TransitionResult.Success(moved, new Transition(item.Key, item.Stage, item.Status, stage.Name, status, reason, actor));
     }
 

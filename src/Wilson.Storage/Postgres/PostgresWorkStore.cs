@@ -52,6 +52,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         WITH next AS (
             SELECT c.id FROM work_items c JOIN projects p ON p.id = c.project_id
             WHERE c.status = 'Ready' AND NOT p.paused AND {(oneProject ? "c.project_id = @ProjectId" : "TRUE")}
+              AND (c.not_before IS NULL OR c.not_before <= @Now)
               AND NOT EXISTS (
                   SELECT 1 FROM jsonb_array_elements_text(c.dependencies::jsonb) d(key)
                   CROSS JOIN LATERAL (
@@ -68,7 +69,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
             WHERE w.id = next.id
             RETURNING w.id, w.project_id, w.key, w.title, w.description, w.acceptance_criteria, w.definition_of_done, w.kind, w.tier,
                 w.priority, w.parent, w.dependencies, w.context, w.verification, w.checklist, w.pipeline, w.stage, w.status,
-                w.paused_from, w.attempts, w.lease_owner, w.lease_expires_at, w.version, w.created_at, w.updated_at),
+                w.paused_from, w.attempts, w.lease_owner, w.lease_expires_at, w.version, w.created_at, w.updated_at, w.not_before),
         head AS (UPDATE event_head SET last_seq = last_seq + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM claimed) RETURNING last_seq),
         noted AS (
             INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)

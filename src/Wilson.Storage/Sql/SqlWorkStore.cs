@@ -37,7 +37,8 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     protected const string UpdateStateSql = """
         UPDATE work_items SET
             stage = @Stage, status = @Status, paused_from = @PausedFrom, attempts = @Attempts,
-            lease_owner = @LeaseOwner, lease_expires_at = @LeaseExpiresAt, version = @Version, updated_at = @UpdatedAt
+            lease_owner = @LeaseOwner, lease_expires_at = @LeaseExpiresAt, version = @Version, updated_at = @UpdatedAt,
+            not_before = @NotBefore
         WHERE id = @Id AND version = @ExpectedVersion
         """;
 
@@ -552,6 +553,7 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         UpdatedAt = saved.UpdatedAt.ToUnixTimeMilliseconds(),
         saved.Id,
         ExpectedVersion = expectedVersion,
+        NotBefore = saved.NotBefore?.ToUnixTimeMilliseconds(),
     });
 
     /// <summary>

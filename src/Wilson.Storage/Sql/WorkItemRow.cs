@@ -9,7 +9,7 @@ internal sealed class WorkItemRow
     public const string Columns =
         "id, project_id, key, title, description, acceptance_criteria, definition_of_done, kind, tier, priority, parent, " +
         "dependencies, context, verification, checklist, pipeline, stage, status, paused_from, attempts, lease_owner, " +
-        "lease_expires_at, version, created_at, updated_at";
+        "lease_expires_at, version, created_at, updated_at, not_before";
 
     public long Id { get; set; }
     public long ProjectId { get; set; }
@@ -36,6 +36,8 @@ internal sealed class WorkItemRow
     public long Version { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
+
+    public long? NotBefore { get; set; }
 
     /// <summary>
     /// Reads the current row of a reader whose columns are <see cref="Columns"/>, in that order. The claim
@@ -69,6 +71,7 @@ internal sealed class WorkItemRow
         Version = reader.GetInt64(22),
         CreatedAt = reader.GetInt64(23),
         UpdatedAt = reader.GetInt64(24),
+        NotBefore = reader.IsDBNull(25) ? null : reader.GetInt64(25),
     };
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
@@ -100,6 +103,7 @@ internal sealed class WorkItemRow
         Version = item.Version,
         CreatedAt = item.CreatedAt.ToUnixTimeMilliseconds(),
         UpdatedAt = item.UpdatedAt.ToUnixTimeMilliseconds(),
+        NotBefore = item.NotBefore?.ToUnixTimeMilliseconds(),
     };
 
     public WorkItem ToItem() => new()
@@ -128,5 +132,6 @@ internal sealed class WorkItemRow
         Version = Version,
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
+        NotBefore = NotBefore is { } notBefore ? DateTimeOffset.FromUnixTimeMilliseconds(notBefore) : null,
     };
 }

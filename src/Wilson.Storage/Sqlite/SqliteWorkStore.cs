@@ -59,6 +59,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         WHERE id = (
             SELECT w.id FROM work_items w JOIN projects p ON p.id = w.project_id
             WHERE w.status = 'Ready' AND p.paused = 0 AND {(oneProject ? "w.project_id = @ProjectId" : "TRUE")}
+              AND (w.not_before IS NULL OR w.not_before <= @Now)
               AND NOT EXISTS (
                   SELECT 1 FROM json_each(w.dependencies) d
                   CROSS JOIN work_items x ON x.project_id = w.project_id AND x.key = d.value
@@ -206,7 +207,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     private bool WriteStateIfUnchanged(SqliteTransaction transaction, long expectedVersion, WorkItem saved, EventRow newEvent)
     {
         var command = _statements.Get(UpdateStateSql, transaction,
-            "@Stage", "@Status", "@PausedFrom", "@Attempts", "@LeaseOwner", "@LeaseExpiresAt", "@Version", "@UpdatedAt", "@Id", "@ExpectedVersion");
+            "@Stage", "@Status", "@PausedFrom", "@Attempts", "@LeaseOwner", "@LeaseExpiresAt", "@Version", "@UpdatedAt", "@Id", "@ExpectedVersion", "@NotBefore");
         var parameters = command.Parameters;
         parameters[0].Value = saved.Stage;
         parameters[1].Value = saved.Status.ToString();
@@ -218,6 +219,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         parameters[7].Value = saved.UpdatedAt.ToUnixTimeMilliseconds();
         parameters[8].Value = saved.Id;
         parameters[9].Value = expectedVersion;
+        parameters[10].Value = (object?)saved.NotBefore?.ToUnixTimeMilliseconds() ?? DBNull.Value;
         if (command.ExecuteNonQuery() == 0)
         {
             return false;
