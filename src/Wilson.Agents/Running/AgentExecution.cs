@@ -41,7 +41,11 @@ public sealed class AgentExecution(IWorkStore store, ItemWorktrees worktrees, Ti
         }
 
         var client = request.ClientFor(execution);
-        var tools = request.ToolsFor(execution, recorder.Post);
+        var tools = request.ToolsFor(execution, e =>
+        {
+            recorder.Post(e);
+            request.CommandObserver?.Invoke(e);
+        });
 
         // Steps are numbered through the whole execution: a fix attempt goes on where the last one stopped.
         var stepsTaken = 0;

@@ -48,5 +48,8 @@ public sealed record AgentExecutionRequest
     /// <summary>Also sees the live stream (a terminal printing it, say).</summary>
     public Action<AgentEvent>? Observer { get; init; }
 
+    /// <summary>Also sees running commands' output and warnings.</summary>
+    public Action<CommandEvent>? CommandObserver { get; init; }
+
     public Action<Checkpoint>? OnCheckpoint { get; init; }
 }

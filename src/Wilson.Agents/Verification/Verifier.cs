@@ -14,6 +14,7 @@ namespace Wilson.Agents.Verification;
 public sealed class Verifier(string worktree, CommandRunner runner, GitProcess git, string testCommand, CommandLimits? limits = null)
 {
     private const int TailCharacters = 2_000;
+    private const string NoTestCommand = "no test command is configured (project.test_command in .wilson/wilson.yaml)";
 
     private readonly WorktreeFiles _files = new(worktree);
 
@@ -40,8 +41,11 @@ public sealed class Verifier(string worktree, CommandRunner runner, GitProcess g
                 "file_contains" => Contains(Required(step), step.Expected ?? ""),
                 "command_succeeds" => await CommandAsync(Required(step), cancellationToken),
                 "tests_pass" => string.IsNullOrWhiteSpace(testCommand)
-                    ? (false, "no test command is configured (project.test_command in .wilson/wilson.yaml)", "")
+                    ? (false, NoTestCommand, "")
                     : await CommandAsync(testCommand, cancellationToken),
+                "tests_fail" => string.IsNullOrWhiteSpace(testCommand)
+                    ? (false, NoTestCommand, "")
+                    : await TestsFailAsync(cancellationToken),
                 "git_clean" => await CleanAsync(cancellationToken),
                 _ => (false, $"unknown step '{step.Kind}' (known: {string.Join(", ", VerificationStep.Kinds)})", ""),
             };
@@ -80,6 +84,17 @@ public sealed class Verifier(string worktree, CommandRunner runner, GitProcess g
             _ => $"`{command}`: {result.Reason}",
         };
         return (result.Succeeded, detail, result.Output);
+    }
+
+    // Red in test-first work: the new tests must exist and fail; a run that cannot even start is not a failing test.
+    private async Task<(bool, string, string)> TestsFailAsync(CancellationToken cancellationToken)
+    {
+        var (passed, detail, output) = await CommandAsync(testCommand, cancellationToken);
+        return passed
+            ? (false, $"{detail}, but the tests must fail before the code is written", output)
+            : detail.Contains("exited", StringComparison.Ordinal) && !detail.EndsWith("exited 127", StringComparison.Ordinal)
+                ? (true, $"{detail}: the tests fail, as they must first", output)
+                : (false, detail, output);
     }
 
     private async Task<(bool, string, string)> CleanAsync(CancellationToken cancellationToken)

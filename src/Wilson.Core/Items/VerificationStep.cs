@@ -11,5 +11,5 @@ public sealed record VerificationStep(string Kind, string? Argument = null, stri
 {
     /// <summary>The kinds of verification step Wilson knows.</summary>
     public static readonly IReadOnlyList<string> Kinds =
-        ["file_exists", "file_contains", "command_succeeds", "tests_pass", "git_clean"];
+        ["file_exists", "file_contains", "command_succeeds", "tests_pass", "tests_fail", "git_clean"];
 }

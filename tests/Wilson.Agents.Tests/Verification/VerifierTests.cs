@@ -85,6 +85,19 @@ public sealed class VerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tests_fail_holds_only_while_the_tests_fail_and_not_when_they_cannot_run()
+    {
+        var green = await Verifier().RunAsync([new VerificationStep("tests_fail")], CancellationToken.None);
+        File.WriteAllText(_directory.Combine("app.sh"), "add() { echo 5; }\n");
+        var red = await Verifier().RunAsync([new VerificationStep("tests_fail")], CancellationToken.None);
+        var missing = await Verifier(testCommand: "no-such-test-runner").RunAsync([new VerificationStep("tests_fail")], CancellationToken.None);
+
+        Assert.Equal("FAIL tests_fail: `sh test.sh` exited 0, but the tests must fail before the code is written", green.Summary());
+        Assert.Equal("PASS tests_fail: `sh test.sh` exited 1: the tests fail, as they must first", red.Summary());
+        Assert.Equal("FAIL tests_fail: `no-such-test-runner` exited 127", missing.Summary());
+    }
+
+    [Fact]
     public async Task Tests_pass_without_a_test_command_says_where_to_set_it()
     {
         var report = await Verifier(testCommand: "").RunAsync([new VerificationStep("tests_pass")], CancellationToken.None);
