@@ -563,6 +563,18 @@ public abstract partial class WorkStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetLastSequenceAsync_IsTheLastEventsSequence()
+    {
+        var before = await Store.GetLastSequenceAsync(Ct);
+        await AddAsync("one");
+
+        var after = await Store.GetLastSequenceAsync(Ct);
+
+        Assert.True(before > 0, "registering the project appended an event");
+        Assert.Equal((await Store.ReadEventsAsync(new EventQuery { AfterSequence = before }, Ct))[^1].Sequence, after);
+    }
+
+    [Fact]
     public async Task ReadEventsAsync_FiltersByItemAndPagesBySequence()
     {
         await AddAsync("a");

@@ -18,6 +18,12 @@ public static class EventTypes
     /// <summary>A tester or security agent reported a bug: a new bug item, child of the item under test.</summary>
     public const string BugReported = "item.bug_reported";
 
+    /// <summary>A worker took an item to run one stage of it (worker, stage, role).</summary>
+    public const string WorkerStarted = "worker.started";
+
+    /// <summary>A worker finished its stage: the result, the engine's decision, and whether it was applied.</summary>
+    public const string WorkerFinished = "worker.finished";
+
     public const string ExecutionStarted = "execution.started";
     public const string ExecutionFinished = "execution.finished";
 

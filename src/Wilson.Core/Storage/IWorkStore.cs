@@ -76,6 +76,9 @@ public interface IWorkStore : IAsyncDisposable
 
     Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken);
 
+    /// <summary>The sequence of the last event appended (0 when there is none): where a watcher of what happens next starts.</summary>
+    Task<long> GetLastSequenceAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// The events matching <paramref name="query"/>, then each new one as it is appended, until cancelled.
     /// Waits without polling: woken in process by appends, and across processes where the database can tell.

@@ -367,6 +367,9 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         return row.ToEvent();
     }
 
+    public Task<long> GetLastSequenceAsync(CancellationToken cancellationToken) =>
+        ReadAsync(connection => connection.QuerySingleValueAsync<long>("SELECT COALESCE(MAX(seq), 0) FROM events", null, null, cancellationToken), cancellationToken);
+
     public Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken) =>
         ReadAsync<IReadOnlyList<WorkEvent>>(async connection =>
         {

@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Wilson.Agents.Running;
+using Wilson.Core.Events;
+using Wilson.Core.Pipelines;
+using Wilson.Core.Projects;
+using Wilson.Core.Storage;
+using Wilson.Core.Workflow;
+using Wilson.Orchestration.Workers;
+
+namespace Wilson.Orchestration.Scheduling;
+
+/// <summary>
+/// The scheduler and its worker pool for one project. Woken by the store's events (an item added or
+/// moved, a project resumed, a worker done; from this process or another), not by polling; a slow
+/// safety sweep returns expired leases and picks up items whose wait has passed. While a worker is
+/// free it claims the most urgent runnable item (Ready, dependencies Done, not paused, its wait over;
+/// by priority, then age) and runs its stage on a fresh <see cref="Worker"/>.
+/// </summary>
+public sealed class Orchestrator(
+    IWorkStore store, Project project, PipelineCatalog pipelines, IStageRunner stages, OrchestratorOptions options, TimeProvider time)
+{
+    // Events after which something may have become runnable; agent output and the like wake nobody.
+    private static readonly HashSet<string> Wakers =
+    [
+        EventTypes.ItemCreated, EventTypes.ItemEdited, EventTypes.ItemTransitioned, EventTypes.ProjectResumed, EventTypes.WorkerFinished,
+    ];
+
+    private readonly ConcurrentDictionary<string, Worker> _running = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly string _prefix = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
+    private int _started;
+    private long _nextRetryTicks = long.MaxValue;
+
+    /// <summary>What each busy worker is doing.</summary>
+    public IReadOnlyList<WorkerStatus> Workers => [.. _running.Values.Select(w => w.Status).OrderBy(s => s.Worker, StringComparer.Ordinal)];
+
+    /// <summary>Pause and feedback for the agent running on <paramref name="itemKey"/>; null when none runs here.</summary>
+    public AgentSteering? SteeringOf(string itemKey) => _running.Values.FirstOrDefault(w => w.Item.Key == itemKey)?.Steering;
+
+    /// <summary>Runs until <paramref name="stopping"/>; then waits for the running stages to hand their items back.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        await store.SweepExpiredLeasesAsync(options.MaxAttempts, stopping);
+        var workers = new List<Task>();
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var watcher = WatchAsync(await store.GetLastSequenceAsync(stopping), watching.Token);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                while (_running.Count < options.Workers && await ClaimAsync(stopping) is { } worker)
+                {
+                    workers.Add(RunWorkerAsync(worker, stopping));
+                }
+
+                workers.RemoveAll(w => w.IsCompleted);
+                if (!await WaitForWakeAsync(stopping))
+                {
+                    await store.SweepExpiredLeasesAsync(options.MaxAttempts, stopping);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await Task.WhenAll(workers);
+            await IgnoreCancellationAsync(watcher);
+        }
+    }
+
+    private async Task<Worker?> ClaimAsync(CancellationToken stopping)
+    {
+        var name = $"{_prefix}-w{Interlocked.Increment(ref _started)}";
+        var item = await store.ClaimAsync(new ClaimRequest(name, options.LeaseDuration, project.Id), stopping);
+        if (item is null)
+        {
+            return null;
+        }
+
+        var worker = new Worker(name, item, pipelines.Get(item.Pipeline), store, stages, options, time);
+        _running[name] = worker;
+        return worker;
+    }
+
+    private async Task RunWorkerAsync(Worker worker, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Yield();
+            await worker.RunAsync(stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A worker that cannot finish leaves its item to the lease sweep; say so if the store still listens.
+            await TryPublishAsync(new NewEvent(project.Id, worker.Item.Key, EventTypes.WorkerFinished, Actor.System,
+                JsonSerializer.Serialize(new { worker = worker.Name, applied = false, error = ex.Message })));
+        }
+        finally
+        {
+            _running.TryRemove(worker.Name, out _);
+            if (worker.RetryAt is { } retryAt)
+            {
+                InterlockedMin(ref _nextRetryTicks, retryAt.UtcTicks);
+            }
+
+            _wake.Writer.TryWrite(true);
+        }
+    }
+
+    /// <summary>True when woken (or an item's wait has passed); false when the safety interval passed first.</summary>
+    private async Task<bool> WaitForWakeAsync(CancellationToken stopping)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var retry = Interlocked.Read(ref _nextRetryTicks);
+        if (retry <= now)
+        {
+            Interlocked.CompareExchange(ref _nextRetryTicks, long.MaxValue, retry);
+            return true;
+        }
+
+        var wait = retry == long.MaxValue ? options.SafetyInterval : TimeSpan.FromTicks(Math.Min(options.SafetyInterval.Ticks, retry - now));
+        using var interval = new CancellationTokenSource(wait, time);
+        using var safety = CancellationTokenSource.CreateLinkedTokenSource(stopping, interval.Token);
+        try
+        {
+            return await _wake.Reader.ReadAsync(safety.Token);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return wait < options.SafetyInterval;
+        }
+    }
+
+    private static void InterlockedMin(ref long target, long value)
+    {
+        long current;
+        while (value < (current = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    private async Task WatchAsync(long after, CancellationToken cancellationToken)
+    {
+        await foreach (var e in store.WatchEventsAsync(new EventQuery { AfterSequence = after, ProjectId = project.Id }, cancellationToken))
+        {
+            if (Wakers.Contains(e.Type))
+            {
+                _wake.Writer.TryWrite(true);
+            }
+        }
+    }
+
+    private async Task TryPublishAsync(NewEvent newEvent)
+    {
+        try
+        {
+            await store.AppendEventAsync(newEvent, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store is gone too; the lease sweep at the next start returns the item.
+        }
+    }
+
+    private static async Task IgnoreCancellationAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected when stopping.
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Wilson.Agents.Running;
+using Wilson.Core.Events;
+using Wilson.Core.Executions;
+using Wilson.Core.Items;
+using Wilson.Core.Pipelines;
+using Wilson.Core.Storage;
+using Wilson.Core.Workflow;
+using Wilson.Orchestration.Pipelines;
+using Wilson.Orchestration.Scheduling;
+
+namespace Wilson.Orchestration.Workers;
+
+/// <summary>
+/// One worker for one execution: it holds the claimed item's lease by heartbeat, runs its stage, asks
+/// the pipeline engine what the result means, leaves the failure as feedback for the next agent, and
+/// completes the claim with the engine's transition (and wait). Made for one item, then dropped: a
+/// revision gets a fresh worker. A lost lease (the item was taken from it) cancels the run and applies
+/// nothing; stopping returns the item to Ready for the next start.
+/// </summary>
+internal sealed class Worker(
+    string name, WorkItem claimed, Pipeline pipeline, IWorkStore store, IStageRunner stages, OrchestratorOptions options, TimeProvider time)
+{
+    private readonly AgentSteering _steering = new();
+    private WorkerStatus _status = new(name, claimed.Key, claimed.Stage, pipeline.FindStage(claimed.Stage)?.Role ?? "", null, 0, time.GetUtcNow());
+    private bool _leaseLost;
+
+    public string Name => name;
+
+    public WorkItem Item => claimed;
+
+    public AgentSteering Steering => _steering;
+
+    public WorkerStatus Status => Volatile.Read(ref _status);
+
+    /// <summary>When the item may run again, if the worker sent it back to wait.</summary>
+    public DateTimeOffset? RetryAt { get; private set; }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var stage = pipeline.FindStage(claimed.Stage) ?? throw new InvalidOperationException($"{claimed.Key} is at stage '{claimed.Stage}', which pipeline '{pipeline.Name}' does not have");
+        var role = stage.Role ?? throw new InvalidOperationException($"{claimed.Key} is Ready at '{stage.Name}', a stage no agent works");
+        await PublishAsync(EventTypes.WorkerStarted, new { worker = name, stage = stage.Name, role }, stopping);
+
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var heartbeat = HeartbeatAsync(run);
+        var executions = await store.ListExecutionsAsync(claimed.ProjectId, claimed.Key, stopping);
+        var failures = FailuresInARow(executions);
+        var handoff = executions.LastOrDefault(e => e.Result == ExecutionResult.Pass)?.HandoffOut ?? "{}";
+        StageRunResult? result = null;
+        string? error = null;
+        try
+        {
+            result = await stages.RunAsync(
+                new StageRun(claimed, pipeline, stage, role, name, handoff, failures >= options.Retry.RetriesBeforeEscalation, _steering),
+                new StageObserver { OnAgent = Observe },
+                run.Token);
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+            await run.CancelAsync();
+            await heartbeat;
+            await StoppedAsync(stopping.IsCancellationRequested ? "Wilson stopped; the item waits for the next start" : null);
+            return;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A model that is down, a worktree git refuses: the stage failed; retries and escalation apply.
+            error = $"error: {ex.Message}";
+        }
+
+        await run.CancelAsync();
+        await heartbeat;
+        if (_leaseLost)
+        {
+            return;
+        }
+
+        var outcome = result?.Result ?? ExecutionResult.Fail;
+        var summary = result?.Summary ?? error!;
+        var decision = PipelineEngine.Decide(pipeline, stage.Name, outcome, summary, outcome == ExecutionResult.Fail ? failures + 1 : 0, options.Retry);
+        if (decision.Feedback is { } feedback)
+        {
+            await store.AddFeedbackAsync(claimed.ProjectId, claimed.Key, feedback, Actor.System, CancellationToken.None);
+        }
+
+        var target = decision.Backoff > TimeSpan.Zero ? decision.Target with { NotBefore = time.GetUtcNow() + decision.Backoff } : decision.Target;
+        var completed = await store.CompleteAsync(claimed, name, target, decision.Reason, Actor.System, CancellationToken.None);
+        RetryAt = completed.Succeeded ? target.NotBefore : null;
+        await PublishAsync(EventTypes.WorkerFinished, new
+        {
+            worker = name, stage = stage.Name, role, result = outcome.ToString(), decision = decision.Kind.ToString(),
+            applied = completed.Succeeded, error = completed.Error,
+        }, CancellationToken.None);
+    }
+
+    private async Task HeartbeatAsync(CancellationTokenSource run)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(options.Heartbeat, time, run.Token);
+                if (!await store.RenewLeaseAsync(claimed.Id, name, options.LeaseDuration, run.Token))
+                {
+                    _leaseLost = true;
+                    await run.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+            // The run ended.
+        }
+    }
+
+    // Stopped (not lost): hand the item back at once rather than leave it to its lease.
+    private async Task StoppedAsync(string? reason)
+    {
+        if (!_leaseLost && reason is not null)
+        {
+            await store.CompleteAsync(claimed, name, TransitionTarget.ToStatus(WorkStatus.Ready), reason, Actor.System, CancellationToken.None);
+        }
+    }
+
+    private void Observe(AgentEvent agentEvent)
+    {
+        var status = Status;
+        Volatile.Write(ref _status, agentEvent.Kind == AgentEventKind.ToolCall ? status with { Step = status.Step + 1 } : status);
+    }
+
+    private async Task PublishAsync(string type, object payload, CancellationToken cancellationToken) =>
+        await store.AppendEventAsync(new NewEvent(claimed.ProjectId, claimed.Key, type, Actor.System, JsonSerializer.Serialize(payload)), cancellationToken);
+
+    /// <summary>The item's failed executions since its last pass or block: what retries and escalation count.</summary>
+    internal static int FailuresInARow(IReadOnlyList<Execution> executions)
+    {
+        var failures = 0;
+        for (var i = executions.Count - 1; i >= 0; i--)
+        {
+            if (executions[i].Result == ExecutionResult.Fail)
+            {
+                failures++;
+            }
+            else if (executions[i].Result is ExecutionResult.Pass or ExecutionResult.Blocked)
+            {
+                break;
+            }
+        }
+
+        return failures;
+    }
+}

@@ -1,0 +1,139 @@
+using Wilson.Core.Configuration;
+using Wilson.Core.Items;
+using Wilson.Core.Pipelines;
+using Wilson.Core.Projects;
+using Wilson.Core.Storage;
+using Wilson.Core.Workflow;
+using Wilson.Llm;
+using Wilson.Orchestration.Pipelines;
+using Wilson.Orchestration.Scheduling;
+using Wilson.Orchestration.Workers;
+using Wilson.Storage;
+using Wilson.Testing;
+using Wilson.Testing.Models;
+
+namespace Wilson.Orchestration.Tests;
+
+/// <summary>
+/// A real project for the orchestrator: a git repository with a tiny shell project, a <c>quick</c>
+/// pipeline (develop, review, done), a SQLite store, and agents on the fake model server, run by the
+/// real stage runner.
+/// </summary>
+internal sealed class OrchestratorFixture : IAsyncDisposable
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    private readonly TempDirectory _directory = new("wilson-orchestrator");
+
+    private OrchestratorFixture(FakeModelServer server) => Server = server;
+
+    public FakeModelServer Server { get; }
+
+    public IWorkStore Store { get; private set; } = null!;
+
+    public Project Project { get; private set; } = null!;
+
+    public PipelineCatalog Pipelines { get; private set; } = null!;
+
+    public ProjectWorkspace Workspace { get; private set; } = null!;
+
+    public ModelServices Models { get; private set; } = null!;
+
+    public string Root => _directory.Path;
+
+    public static async Task<OrchestratorFixture> StartAsync(IEnumerable<ScriptedTurn> turns)
+    {
+        var script = new FakeModelScript();
+        script.Turns.AddRange(turns);
+        var fixture = new OrchestratorFixture(await FakeModelServer.StartAsync(script));
+        await fixture.SetUpAsync();
+        return fixture;
+    }
+
+    private async Task SetUpAsync()
+    {
+        var environment = System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? "", StringComparer.Ordinal);
+        environment["GIT_AUTHOR_NAME"] = environment["GIT_COMMITTER_NAME"] = "Test";
+        environment["GIT_AUTHOR_EMAIL"] = environment["GIT_COMMITTER_EMAIL"] = "test@localhost";
+        environment["GIT_CEILING_DIRECTORIES"] = Path.GetTempPath().TrimEnd('/');
+
+        File.WriteAllText(_directory.Combine("app.sh"), "greet() { echo hello; }\n");
+        File.WriteAllText(_directory.Combine("test.sh"), ". ./app.sh\n[ \"$(greet)\" = hello ]\n");
+        File.WriteAllText(_directory.Combine(".gitignore"), ".wilson/\n");
+        var git = new Wilson.Agents.Git.GitProcess(environment);
+        await git.RunAsync(Root, ["init", "--quiet", "--initial-branch=main"], Ct);
+        await git.RunAsync(Root, ["add", "--all"], Ct);
+        await git.RunAsync(Root, ["commit", "--quiet", "-m", "a tiny shell project"], Ct);
+
+        Directory.CreateDirectory(_directory.Combine(".wilson", "pipelines"));
+        File.WriteAllText(_directory.Combine(".wilson", "pipelines", "quick.yaml"), """
+            name: quick
+            stages:
+              - name: develop
+                role: developer
+                on_fail: develop
+              - name: review
+                role: reviewer
+                on_fail: develop
+              - name: done
+            """);
+        Pipelines = PipelineCatalog.Load(_directory.Combine(".wilson", "pipelines"));
+        var config = ProjectConfigFile.Parse("wilson.yaml", $"""
+            project:
+              name: greeter
+              default_branch: main
+              pipeline: quick
+              test_command: sh test.sh
+            models:
+              endpoints:
+                local:
+                  protocol: ollama
+                  url: {Server.BaseUri}
+              models:
+                {FakeModelScript.DefaultModelName}:
+                  endpoint: local
+              purposes:
+                code: {FakeModelScript.DefaultModelName}
+                review: {FakeModelScript.DefaultModelName}
+            """);
+        Store = await WorkStoreFactory.OpenAsync(
+            DatabaseLocation.Sqlite(_directory.Combine(".wilson", "wilson.db")), new WorkflowStateMachine(Pipelines), TimeProvider.System, Ct);
+        Project = await Store.RegisterProjectAsync(new ProjectRegistration("greeter", Root, "main", "quick"), Actor.System, Ct);
+        Workspace = new ProjectWorkspace(Project, Root, config, environment, TimeProvider.System);
+        var catalog = ModelCatalog.From(config.Models, _ => null);
+        Models = new ModelServices(catalog, Store, NoModelEvents.Instance, TimeProvider.System, _ => null);
+        Runner = new AgentStageRunner(Store, Workspace, Models, catalog);
+    }
+
+    public AgentStageRunner Runner { get; private set; } = null!;
+
+    public Orchestrator Orchestrator(OrchestratorOptions? options = null) =>
+        new(Store, Project, Pipelines, Runner, options ?? Options, TimeProvider.System);
+
+    public static OrchestratorOptions Options => new()
+    {
+        Workers = 2,
+        SafetyInterval = TimeSpan.FromHours(1),
+        Retry = new RetryPolicy { FirstBackoff = TimeSpan.FromMilliseconds(300) },
+    };
+
+    public async Task<WorkItem> AddAsync(string title, params string[] dependsOn)
+    {
+        var result = await Store.AddItemAsync(Project.Id, new NewWorkItem
+        {
+            Title = title, AcceptanceCriteria = [$"{title} works"], Dependencies = dependsOn, Pipeline = "quick",
+        }, Actor.Person("ada"), Ct);
+        return result.Item ?? throw new InvalidOperationException(result.Error);
+    }
+
+    public async Task<WorkItem> ItemAsync(string key) => (await Store.GetItemAsync(Project.Id, key, Ct))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Models.DisposeAsync();
+        await Store.DisposeAsync();
+        await Server.DisposeAsync();
+        _directory.Dispose();
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Wilson.Core.Events;
+using Wilson.Core.Executions;
+using Wilson.Core.Items;
+using Wilson.Core.Workflow;
+using Wilson.Orchestration.Scheduling;
+using Wilson.Testing;
+using Wilson.Testing.Models;
+
+namespace Wilson.Orchestration.Tests;
+
+/// <summary>
+/// The scheduler, workers and pipeline engine together on a real repository, a real SQLite store and
+/// agents on the fake model server: items move through their stages on their own, in parallel, back on
+/// failure with the failure as feedback, to a person when blocked, after their dependencies, and are
+/// handed back when Wilson stops.
+/// </summary>
+public sealed class OrchestratorTests : IAsyncLifetime
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private OrchestratorFixture _fixture = null!;
+
+    public async Task InitializeAsync() => _fixture = await OrchestratorFixture.StartAsync(
+    [
+        // Alpha and Beta: each develop step takes a moment, so two workers overlap.
+        new ScriptedTurn { WhenContains = "T-1 Alpha\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.6; echo alpha | tee alpha.txt"}""")] },
+        new ScriptedTurn { WhenContains = "T-2 Beta\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.6; echo beta | tee beta.txt"}""")] },
+        new ScriptedTurn { WhenContains = "exit 0\nalpha", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"alpha written","handoff":"{\"files\":[\"alpha.txt\"]}"}""")] },
+        new ScriptedTurn { WhenContains = "exit 0\nbeta", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"beta written"}""")] },
+
+        // Gamma: the review fails once; the developer gets the reason and fixes it.
+        new ScriptedTurn { WhenContains = "The review stage failed: name the greeting", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"renamed"}""")] },
+        new ScriptedTurn { WhenContains = "T-1 Gamma\nStage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"gamma written"}""")] },
+        new ScriptedTurn { WhenContains = "T-1 Gamma\nStage: review", ToolCalls = [new ScriptedToolCall("finish", """{"result":"fail","summary":"name the greeting"}""")], Once = true },
+
+        // Delta asks a question; Epsilon runs until stopped.
+        new ScriptedTurn { WhenContains = "T-1 Delta\nStage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"blocked","summary":"which greeting?"}""")] },
+        new ScriptedTurn { WhenContains = "T-1 Epsilon\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 30"}""")] },
+
+        // Reviews pass; dependent work passes at once.
+        new ScriptedTurn { WhenContains = "Stage: review", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"looks right"}""")] },
+        new ScriptedTurn { WhenContains = "Stage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"done at once"}""")] },
+    ]);
+
+    public async Task DisposeAsync() => await _fixture.DisposeAsync();
+
+    private async Task RunUntilAsync(Func<Task<bool>> condition, string what, OrchestratorOptions? options = null)
+    {
+        using var stop = new CancellationTokenSource();
+        var orchestrator = _fixture.Orchestrator(options);
+        var running = orchestrator.RunAsync(stop.Token);
+        try
+        {
+            await Eventually.TrueAsync(async () => running.IsCompleted || await condition(), what, Patience);
+            Assert.False(running.IsFaulted, running.Exception?.ToString());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+    }
+
+    private async Task<bool> IsAsync(string key, WorkStatus status, string stage) =>
+        await _fixture.ItemAsync(key) is { } item && item.Status == status && item.Stage == stage;
+
+    private Task<IReadOnlyList<Execution>> ExecutionsAsync(string key) => _fixture.Store.ListExecutionsAsync(_fixture.Project.Id, key, Ct);
+
+    [Fact]
+    public async Task Independent_items_run_in_parallel_through_their_stages_to_approval()
+    {
+        await _fixture.AddAsync("Alpha");
+        await _fixture.AddAsync("Beta");
+
+        await RunUntilAsync(async () => await IsAsync("T-1", WorkStatus.AwaitingApproval, "review") && await IsAsync("T-2", WorkStatus.AwaitingApproval, "review"),
+            "both items wait for approval after their review");
+
+        var alpha = await ExecutionsAsync("T-1");
+        var beta = await ExecutionsAsync("T-2");
+        Assert.Equal([("develop", ExecutionResult.Pass), ("review", ExecutionResult.Pass)], alpha.Select(e => (e.Stage, e.Result!.Value)));
+        Assert.Equal([("develop", ExecutionResult.Pass), ("review", ExecutionResult.Pass)], beta.Select(e => (e.Stage, e.Result!.Value)));
+        Assert.True(beta[0].StartedAt < alpha[0].EndedAt && alpha[0].StartedAt < beta[0].EndedAt, "the two develop stages ran at the same time");
+        Assert.NotEqual(alpha[0].Worker, beta[0].Worker);
+        Assert.NotEqual(alpha[0].Worker, alpha[1].Worker);
+        Assert.Equal("""{"files":["alpha.txt"]}""", alpha[1].HandoffIn);
+        Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(_fixture.Workspace.Worktrees.PathOf("T-1"), "alpha.txt")));
+        var types = (await _fixture.Store.ReadEventsAsync(new EventQuery { ProjectId = _fixture.Project.Id, ItemKey = "T-1", Limit = 10_000 }, Ct)).Select(e => e.Type).ToList();
+        Assert.Equal(2, types.Count(t => t == EventTypes.WorkerStarted));
+        Assert.Equal(2, types.Count(t => t == EventTypes.WorkerFinished));
+    }
+
+    [Fact]
+    public async Task A_failed_review_sends_the_item_back_to_develop_with_the_reason_after_a_wait()
+    {
+        await _fixture.AddAsync("Gamma");
+
+        await RunUntilAsync(() => IsAsync("T-1", WorkStatus.AwaitingApproval, "review"), "Gamma passes its second review");
+
+        var runs = await ExecutionsAsync("T-1");
+        Assert.Equal(
+            [("develop", ExecutionResult.Pass), ("review", ExecutionResult.Fail), ("develop", ExecutionResult.Pass), ("review", ExecutionResult.Pass)],
+            runs.Select(e => (e.Stage, e.Result!.Value)));
+        Assert.Equal("renamed", runs[2].Summary);
+        Assert.True(runs[2].StartedAt - runs[1].EndedAt!.Value >= TimeSpan.FromMilliseconds(250), $"waited {runs[2].StartedAt - runs[1].EndedAt}");
+        var moves = await _fixture.Store.ReadEventsAsync(new EventQuery { ProjectId = _fixture.Project.Id, ItemKey = "T-1", Limit = 10_000 }, Ct);
+        Assert.Contains(moves, e => e.Type == EventTypes.ItemTransitioned && e.PayloadJson.Contains("review failed (1 of 5): name the greeting", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_blocked_agent_leaves_the_item_blocked_with_its_question()
+    {
+        await _fixture.AddAsync("Delta");
+
+        await RunUntilAsync(() => IsAsync("T-1", WorkStatus.Blocked, "develop"), "Delta is blocked");
+
+        var blocked = (await _fixture.Store.ReadEventsAsync(new EventQuery { ProjectId = _fixture.Project.Id, ItemKey = "T-1", Limit = 10_000 }, Ct))
+            .Last(e => e.Type == EventTypes.ItemTransitioned);
+        Assert.Equal("develop needs a person: which greeting?", JsonDocument.Parse(blocked.PayloadJson).RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_dependent_item_waits_for_its_dependency_to_be_done_and_is_woken_by_it()
+    {
+        await _fixture.AddAsync("Alpha");
+        await _fixture.AddAsync("Beta", "T-1");
+        using var stop = new CancellationTokenSource();
+        var running = _fixture.Orchestrator().RunAsync(stop.Token);
+
+        await Eventually.TrueAsync(() => IsAsync("T-1", WorkStatus.AwaitingApproval, "review"), "Alpha waits for approval", Patience);
+        Assert.True(await IsAsync("T-2", WorkStatus.Ready, "develop"), "Beta waits while Alpha is not done");
+        Assert.Empty(await ExecutionsAsync("T-2"));
+
+        // Done by hand for now (approval and the merge queue do it next); the event wakes the scheduler,
+        // whose safety sweep is an hour away.
+        var done = await _fixture.Store.TransitionAsync(_fixture.Project.Id, "T-1", TransitionTarget.ToStage("done"), "merged by hand", Actor.Person("ada"), null, Ct);
+        Assert.True(done.Succeeded, done.Error);
+        await Eventually.TrueAsync(() => IsAsync("T-2", WorkStatus.AwaitingApproval, "review"), "Beta runs once Alpha is done", Patience);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    [Fact]
+    public async Task Stopping_hands_the_running_item_back_and_closes_its_execution()
+    {
+        await _fixture.AddAsync("Epsilon");
+        using var stop = new CancellationTokenSource();
+        var orchestrator = _fixture.Orchestrator();
+        var running = orchestrator.RunAsync(stop.Token);
+        await Eventually.True(() => orchestrator.Workers is [{ Step: > 0 }], "Epsilon's command runs", Patience);
+        Assert.Equal(("T-1", "develop", "developer"), (orchestrator.Workers[0].ItemKey, orchestrator.Workers[0].Stage, orchestrator.Workers[0].Role));
+
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        await stop.CancelAsync();
+        await running;
+
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(5), $"stopped in {stopped.Elapsed}");
+        Assert.True(await IsAsync("T-1", WorkStatus.Ready, "develop"), "the item is Ready again");
+        Assert.Equal(ExecutionResult.Cancelled, Assert.Single(await ExecutionsAsync("T-1")).Result);
+        Assert.Empty(orchestrator.Workers);
+    }
+}
