@@ -42,7 +42,7 @@ public sealed class ServeCommandTests
         Assert.Contains("Wilson stopped", stdout.Text, StringComparison.Ordinal);
         Assert.Empty(stderr.Text);
         var show = await Cli.RunAsync(repository.Path, "item", "show", "T-1", "--json");
-        Assert.Contains("\"status\":\"Ready\"", show.Stdout.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.True(show.Stdout.Replace(" ", "", StringComparison.Ordinal).Contains("\"status\":\"Ready\"", StringComparison.Ordinal), show.Stdout);
         Assert.Contains("T-1", swept, StringComparison.Ordinal);
     }
 
@@ -67,6 +67,47 @@ public sealed class ServeCommandTests
         Assert.Equal(0, await serve);
         Assert.Contains("llama3.2:3b", server.LoadedModels);
         Assert.DoesNotContain("qwen2.5-coder:7b", server.LoadedModels);
+    }
+
+    [Fact]
+    public async Task Serve_WithModels_AgentsCarryAnItemThroughItsStagesToApproval()
+    {
+        var script = new FakeModelScript();
+        script.Models.Clear();
+        script.Models.AddRange([new FakeModel("llama3.2:3b", 2L << 30), new FakeModel("qwen2.5-coder:7b", 5L << 30)]);
+        script.Turns.Add(new ScriptedTurn { WhenContains = "Stage: ", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"stage done"}""")] });
+        await using var server = await FakeModelServer.StartAsync(script);
+        using var repository = await TempGitRepository.CreateInitialisedAsync("--profile", "mid");
+        var config = Path.Combine(repository.Path, ".wilson", "wilson.yaml");
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config)).Replace("url: \"\"", $"url: {server.BaseUri}", StringComparison.Ordinal));
+        await GitRunner.RunAsync(repository.Path, "commit", "--quiet", "--allow-empty", "-m", "the project");
+        Assert.Equal(0, (await Cli.RunAsync(repository.Path, "item", "add", "Say hello", "-c", "it says hello")).ExitCode);
+        var stdout = new CapturedWriter();
+        using var stop = new CancellationTokenSource(Cli.Timeout);
+
+        var serve = Task.Run(() => WilsonCli.RunAsync(["serve", "--workers", "1"], Cli.Environment(repository.Path, stdout, new CapturedWriter()), stop.Token));
+        await stdout.WaitForAsync(text => text.Contains("Agents work the Ready items, 1 at a time.", StringComparison.Ordinal), Cli.Timeout);
+        await stdout.WaitForAsync(text => text.Contains("approve passed: stage done", StringComparison.Ordinal), Cli.Timeout);
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await serve);
+        var show = await Cli.RunAsync(repository.Path, "item", "show", "T-1");
+        Assert.Contains("AwaitingApproval", show.Stdout, StringComparison.Ordinal);
+        foreach (var stage in new[] { "plan/planner", "develop/developer", "test/tester", "security/security", "docs/docs", "approve/reviewer" })
+        {
+            Assert.Contains($"{stage} Pass", show.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_WorkersOutOfRange_IsRefused()
+    {
+        using var repository = await TempGitRepository.CreateInitialisedAsync();
+
+        var run = await Cli.RunAsync(repository.Path, "serve", "--workers", "0");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(["error: --workers: 0 is not between 1 and 64"], run.ErrorLines);
     }
 
     [Fact]

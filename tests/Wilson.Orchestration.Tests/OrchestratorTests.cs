@@ -3,6 +3,7 @@ using Wilson.Core.Events;
 using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Workflow;
+using Wilson.Orchestration.Pipelines;
 using Wilson.Orchestration.Scheduling;
 using Wilson.Testing;
 using Wilson.Testing.Models;
@@ -118,6 +119,24 @@ public sealed class OrchestratorTests : IAsyncLifetime
         var blocked = (await _fixture.Store.ReadEventsAsync(new EventQuery { ProjectId = _fixture.Project.Id, ItemKey = "T-1", Limit = 10_000 }, Ct))
             .Last(e => e.Type == EventTypes.ItemTransitioned);
         Assert.Equal("develop needs a person: which greeting?", JsonDocument.Parse(blocked.PayloadJson).RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_stage_that_cannot_even_start_counts_as_a_failure_until_a_person_must_look()
+    {
+        await _fixture.AddAsync("Zeta");
+        Directory.CreateDirectory(_fixture.Workspace.Worktrees.Root);
+        File.WriteAllText(_fixture.Workspace.Worktrees.PathOf("T-1"), "a file where the worktree should go");
+
+        await RunUntilAsync(() => IsAsync("T-1", WorkStatus.Blocked, "develop"), "Zeta is blocked after its retries", OrchestratorFixture.Options with
+        {
+            Retry = new RetryPolicy { FirstBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(20) },
+        });
+
+        var runs = await ExecutionsAsync("T-1");
+        Assert.Equal(6, runs.Count);
+        Assert.All(runs, run => Assert.Equal(ExecutionResult.Fail, run.Result));
+        Assert.All(runs, run => Assert.StartsWith("error: git worktree add", run.Summary, StringComparison.Ordinal));
     }
 
     [Fact]

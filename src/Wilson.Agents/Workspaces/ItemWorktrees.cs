@@ -45,6 +45,12 @@ public sealed partial class ItemWorktrees(string repositoryRoot, string defaultB
         Directory.CreateDirectory(Root);
         var branch = BranchOf(itemKey, title);
         var exists = (await GitAsync(repositoryRoot, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}"], cancellationToken, check: false)).Succeeded;
+        if (!exists && !(await GitAsync(repositoryRoot, ["rev-parse", "--verify", "--quiet", $"refs/heads/{defaultBranch}"], cancellationToken, check: false)).Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"the default branch '{defaultBranch}' has no commit yet: commit the project first (each item's work branches from it)");
+        }
+
         await GitAsync(repositoryRoot, exists ? ["worktree", "add", path, branch] : ["worktree", "add", "-b", branch, path, defaultBranch], cancellationToken);
         return path;
     }

@@ -2,14 +2,17 @@ using System.CommandLine;
 using Wilson.Cli.Serving;
 using Wilson.Core.Configuration;
 using Wilson.Core.Events;
+using Wilson.Cli.Projects;
 using Wilson.Llm;
+using Wilson.Orchestration.Scheduling;
+using Wilson.Orchestration.Workers;
 
 namespace Wilson.Cli.Commands;
 
 /// <summary>
-/// <c>wilson serve</c>: runs Wilson for the project until stopped. Today that is the durable core:
-/// the lease sweep that returns a dead worker's items, and the live event log. The scheduler and
-/// workers (Orchestration) and the hub (HTTP) join this host as they are built.
+/// <c>wilson serve</c>: runs Wilson for the project until stopped: the scheduler and its workers (when
+/// models are configured), the lease sweep that returns a dead worker's items, and the live event log.
+/// The hub (HTTP) joins this host next.
 /// </summary>
 internal static class ServeCommand
 {
@@ -18,9 +21,20 @@ internal static class ServeCommand
 
     public static Command Create(CliEnvironment environment, GlobalOptions options)
     {
-        var command = new Command("serve", "Run Wilson for this project until Ctrl+C: sweep expired leases and show the live event log");
+        var workers = new Option<int>("--workers")
+        {
+            Description = "How many agents may run at once (each holds a model while it runs)",
+            DefaultValueFactory = _ => new OrchestratorOptions().Workers,
+        };
+        var command = new Command("serve", "Run Wilson for this project until Ctrl+C: agents work the Ready items; the live event log is shown") { workers };
         command.SetCliAction(environment, options, async (cli, cancellationToken) =>
         {
+            var workerCount = cli.Get(workers);
+            if (workerCount is < 1 or > 64)
+            {
+                throw new CliException($"--workers: {workerCount} is not between 1 and 64");
+            }
+
             await using var project = await cli.OpenProjectAsync(cancellationToken);
             var interval = LeaseSweeper.IntervalFor(project.Config.LeaseDuration);
             var sweeper = new LeaseSweeper(project.Store, project.Config.MaxAttempts, interval, cli.Time);
@@ -29,9 +43,15 @@ internal static class ServeCommand
                 $"Expired leases are swept every {DurationText.Format(interval)} (lease {DurationText.Format(project.Config.LeaseDuration)}, " +
                 $"{project.Config.MaxAttempts} attempts before the dead letter). Press Ctrl+C to stop.");
 
-            await using var models = project.Config.Models.IsEmpty
+            var catalog = project.Config.Models.IsEmpty ? null : ModelsCommand.Catalog(cli, project.Config);
+            await using var models = catalog is null
                 ? null
-                : new ModelServices(ModelsCommand.Catalog(cli, project.Config), project.Store, new OutputModelEvents(cli.Output), cli.Time, cli.Environment.Variable);
+                : new ModelServices(catalog, project.Store, new OutputModelEvents(cli.Output), cli.Time, cli.Environment.Variable);
+            var orchestrator = models is null ? null : await OrchestratorAsync(cli, project, models, catalog!, workerCount, interval, cancellationToken);
+            cli.Output.WriteLine(orchestrator is null
+                ? "No models are configured (the models section of .wilson/wilson.yaml, or `wilson init --profile`): no agent runs."
+                : $"Agents work the Ready items, {workerCount} at a time.");
+            Task working = Task.CompletedTask;
             try
             {
                 models?.Registry.Start(RegistryInterval);
@@ -39,19 +59,37 @@ internal static class ServeCommand
                 _ = models is null ? Task.CompletedTask : WarmAsync(cli, models, cancellationToken);
                 var query = new EventQuery { ProjectId = project.Project.Id, Limit = 500 };
                 var last = await EventsCommand.WriteHistoryAsync(cli, project, query, limit: 10, cancellationToken);
-                var sweeping = sweeper.RunAsync(result => Report(cli, result), cancellationToken);
+                working = orchestrator?.RunAsync(cancellationToken) ?? sweeper.RunAsync(result => Report(cli, result), cancellationToken);
                 var following = FollowAsync(cli, project.Store.WatchEventsAsync(query with { AfterSequence = last }, cancellationToken));
-                await await Task.WhenAny(sweeping, following);
+                await await Task.WhenAny(working, following);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // Ctrl+C is how serve is meant to end.
             }
 
-            cli.Output.WriteLine("Wilson stopped; nothing is lost: items held by this process return to Ready when their leases expire.");
+            // The workers hand their items back before the store closes.
+            await IgnoringCancellationAsync(working);
+            cli.Output.WriteLine("Wilson stopped; nothing is lost: running items were handed back, and any still held return to Ready when their leases expire.");
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static async Task<Orchestrator> OrchestratorAsync(
+        CliContext cli, ProjectContext project, ModelServices models, ModelCatalog catalog, int workers, TimeSpan sweepInterval, CancellationToken cancellationToken)
+    {
+        var workspace = new ProjectWorkspace(project.Project, project.Layout.Root, project.Config, cli.Environment.Variables, cli.Time);
+
+        // Commands a killed Wilson left running die before anything starts again.
+        await workspace.Pids.SweepAsync(cancellationToken);
+        var options = new OrchestratorOptions
+        {
+            Workers = workers, LeaseDuration = project.Config.LeaseDuration, MaxAttempts = project.Config.MaxAttempts, SafetyInterval = sweepInterval,
+        };
+        return new Orchestrator(
+            project.Store, project.Project, project.Pipelines, new AgentStageRunner(project.Store, workspace, models, catalog), options, cli.Time,
+            result => Report(cli, result));
     }
 
     // keep_alive models are loaded at start, so the first call finds them warm; a model that cannot be
@@ -69,6 +107,18 @@ internal static class ServeCommand
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped while warming.
+        }
+    }
+
+    private static async Task IgnoringCancellationAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped, as asked.
         }
     }
 

@@ -18,8 +18,16 @@ namespace Wilson.Orchestration.Scheduling;
 /// free it claims the most urgent runnable item (Ready, dependencies Done, not paused, its wait over;
 /// by priority, then age) and runs its stage on a fresh <see cref="Worker"/>.
 /// </summary>
+/// <param name="store">The store the items, leases and events live in.</param>
+/// <param name="project">The project whose items it runs.</param>
+/// <param name="pipelines">The pipelines the project's items follow.</param>
+/// <param name="stages">What runs a stage (an agent).</param>
+/// <param name="options">Workers, leases, retries.</param>
+/// <param name="time">The clock of heartbeats, waits and the sweep.</param>
+/// <param name="onSweep">Told what each lease sweep returned or dead-lettered (a terminal shows it).</param>
 public sealed class Orchestrator(
-    IWorkStore store, Project project, PipelineCatalog pipelines, IStageRunner stages, OrchestratorOptions options, TimeProvider time)
+    IWorkStore store, Project project, PipelineCatalog pipelines, IStageRunner stages, OrchestratorOptions options, TimeProvider time,
+    Action<SweepResult>? onSweep = null)
 {
     // Events after which something may have become runnable; agent output and the like wake nobody.
     private static readonly HashSet<string> Wakers =
@@ -42,7 +50,7 @@ public sealed class Orchestrator(
     /// <summary>Runs until <paramref name="stopping"/>; then waits for the running stages to hand their items back.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        await store.SweepExpiredLeasesAsync(options.MaxAttempts, stopping);
+        await SweepAsync(stopping);
         var workers = new List<Task>();
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var watcher = WatchAsync(await store.GetLastSequenceAsync(stopping), watching.Token);
@@ -58,7 +66,7 @@ public sealed class Orchestrator(
                 workers.RemoveAll(w => w.IsCompleted);
                 if (!await WaitForWakeAsync(stopping))
                 {
-                    await store.SweepExpiredLeasesAsync(options.MaxAttempts, stopping);
+                    await SweepAsync(stopping);
                 }
             }
         }
@@ -74,10 +82,27 @@ public sealed class Orchestrator(
         }
     }
 
+    private async Task SweepAsync(CancellationToken stopping)
+    {
+        var swept = await store.SweepExpiredLeasesAsync(options.MaxAttempts, stopping);
+        if (swept.Requeued.Count + swept.DeadLettered.Count > 0)
+        {
+            onSweep?.Invoke(swept);
+        }
+    }
+
     private async Task<Worker?> ClaimAsync(CancellationToken stopping)
     {
+        if (stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        // Not cancellable once asked: a claim that commits while its caller gives up would leave the item
+        // Running with nobody on it until its lease ran out. A claimed item always gets its worker, which
+        // hands it straight back if Wilson is stopping.
         var name = $"{_prefix}-w{Interlocked.Increment(ref _started)}";
-        var item = await store.ClaimAsync(new ClaimRequest(name, options.LeaseDuration, project.Id), stopping);
+        var item = await store.ClaimAsync(new ClaimRequest(name, options.LeaseDuration, project.Id), CancellationToken.None);
         if (item is null)
         {
             return null;

@@ -40,17 +40,18 @@ internal sealed class Worker(
     {
         var stage = pipeline.FindStage(claimed.Stage) ?? throw new InvalidOperationException($"{claimed.Key} is at stage '{claimed.Stage}', which pipeline '{pipeline.Name}' does not have");
         var role = stage.Role ?? throw new InvalidOperationException($"{claimed.Key} is Ready at '{stage.Name}', a stage no agent works");
-        await PublishAsync(EventTypes.WorkerStarted, new { worker = name, stage = stage.Name, role }, stopping);
-
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var heartbeat = HeartbeatAsync(run);
-        var executions = await store.ListExecutionsAsync(claimed.ProjectId, claimed.Key, stopping);
-        var failures = FailuresInARow(executions);
-        var handoff = executions.LastOrDefault(e => e.Result == ExecutionResult.Pass)?.HandoffOut ?? "{}";
         StageRunResult? result = null;
         string? error = null;
+        var handoff = "{}";
+        var failures = 0;
         try
         {
+            await PublishAsync(EventTypes.WorkerStarted, new { worker = name, stage = stage.Name, role }, run.Token);
+            var executions = await store.ListExecutionsAsync(claimed.ProjectId, claimed.Key, run.Token);
+            failures = FailuresInARow(executions);
+            handoff = executions.LastOrDefault(e => e.Result == ExecutionResult.Pass)?.HandoffOut ?? "{}";
             result = await stages.RunAsync(
                 new StageRun(claimed, pipeline, stage, role, name, handoff, failures >= options.Retry.RetriesBeforeEscalation, _steering),
                 new StageObserver { OnAgent = Observe },
@@ -67,6 +68,7 @@ internal sealed class Worker(
         {
             // A model that is down, a worktree git refuses: the stage failed; retries and escalation apply.
             error = $"error: {ex.Message}";
+            await RecordFailureAsync(stage, role, handoff, error);
         }
 
         await run.CancelAsync();
@@ -92,6 +94,21 @@ internal sealed class Worker(
             worker = name, stage = stage.Name, role, result = outcome.ToString(), decision = decision.Kind.ToString(),
             applied = completed.Succeeded, error = completed.Error,
         }, CancellationToken.None);
+    }
+
+    // A failure before the agent's execution was opened (the worktree, say) is still an execution that
+    // failed: otherwise retries would never count it, and the item would go round for ever.
+    private async Task RecordFailureAsync(PipelineStage stage, string role, string handoff, string error)
+    {
+        var executions = await store.ListExecutionsAsync(claimed.ProjectId, claimed.Key, CancellationToken.None);
+        if (executions.Any(e => e.Worker == name))
+        {
+            return;
+        }
+
+        var execution = await store.StartExecutionAsync(
+            new NewExecution(claimed.ProjectId, claimed.Key, stage.Name, role, name, handoff), Actor.Agent(role), CancellationToken.None);
+        await store.FinishExecutionAsync(execution.Id, new ExecutionEnd(ExecutionResult.Fail, error), Actor.Agent(role), CancellationToken.None);
     }
 
     private async Task HeartbeatAsync(CancellationTokenSource run)

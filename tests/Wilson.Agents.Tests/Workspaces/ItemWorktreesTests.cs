@@ -51,6 +51,17 @@ public sealed class ItemWorktreesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_default_branch_without_a_commit_is_a_clear_error()
+    {
+        using var empty = new TempDirectory("wilson-empty-repo");
+        await GitAsync(empty.Path, "init", "--quiet", "--initial-branch=main");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => new ItemWorktrees(empty.Path, "main", _git).EnsureAsync("T-1", "x", Ct));
+
+        Assert.Equal("the default branch 'main' has no commit yet: commit the project first (each item's work branches from it)", refused.Message);
+    }
+
+    [Fact]
     public async Task Two_items_editing_the_same_path_never_see_each_others_change()
     {
         var one = await _worktrees.EnsureAsync("T-1", "One", Ct);

@@ -84,7 +84,7 @@ public sealed class NewWorkItemTests
         var item = Valid with { Verification = [new VerificationStep("looks_good")] };
 
         Assert.Equal(
-            ["verification: unknown step 'looks_good' (known: file_exists, file_contains, command_succeeds, tests_pass, git_clean)"],
+            ["verification: unknown step 'looks_good' (known: file_exists, file_contains, command_succeeds, tests_pass, tests_fail, git_clean)"],
             item.Validate());
     }
 
