@@ -24,6 +24,17 @@ public static class EventTypes
     /// <summary>A worker finished its stage: the result, the engine's decision, and whether it was applied.</summary>
     public const string WorkerFinished = "worker.finished";
 
+    /// <summary>A decision on an item awaiting approval (by a person, or the policy for low risk).</summary>
+    public const string ItemApproved = "item.approved";
+
+    public const string ItemRejected = "item.rejected";
+
+    /// <summary>An item waits for a person's approval: its risk and why.</summary>
+    public const string ApprovalRequired = "item.approval_required";
+
+    /// <summary>An approved item was merged into the default branch (or found merged already).</summary>
+    public const string ItemMerged = "item.merged";
+
     public const string ExecutionStarted = "execution.started";
     public const string ExecutionFinished = "execution.finished";
 

@@ -109,6 +109,16 @@ public interface IWorkStore : IAsyncDisposable
     /// <summary>An item's executions, oldest first, without transcripts.</summary>
     Task<IReadOnlyList<Execution>> ListExecutionsAsync(long projectId, string itemKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a decision on an item that is AwaitingApproval and appends <c>item.approved</c> or <c>item.rejected</c>.
+    /// Refused (<see cref="WriteFailure.NotFound"/>, <see cref="WriteFailure.TransitionRefused"/>) when the item is unknown or
+    /// not awaiting approval, saying where it is; the item itself does not move here.
+    /// </summary>
+    Task<ApprovalResult> DecideApprovalAsync(long projectId, string itemKey, bool approved, string reason, Actor actor, CancellationToken cancellationToken);
+
+    /// <summary>Items AwaitingApproval that are approved as they stand, in the order they were approved: the merge queue.</summary>
+    Task<IReadOnlyList<WorkItem>> ListApprovedAsync(long projectId, CancellationToken cancellationToken);
+
     /// <summary>Leaves a note for the next agent turn on an item and appends <c>item.feedback</c>; an unknown item is refused (InvalidOperationException).</summary>
     Task<Feedback> AddFeedbackAsync(long projectId, string itemKey, string text, Actor from, CancellationToken cancellationToken);
 
