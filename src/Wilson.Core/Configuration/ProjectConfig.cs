@@ -26,4 +26,7 @@ public sealed record ProjectConfig
 
     /// <summary>How agents' commands are limited and confined.</summary>
     public CommandsConfig Commands { get; init; } = CommandsConfig.Default;
+
+    /// <summary>Who approves finished work, by its risk.</summary>
+    public ApprovalsConfig Approvals { get; init; } = ApprovalsConfig.Default;
 }

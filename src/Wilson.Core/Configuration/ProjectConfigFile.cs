@@ -5,7 +5,7 @@ public static class ProjectConfigFile
 {
     public const string FileName = "wilson.yaml";
 
-    private static readonly string[] RootKeys = ["project", "database", "leases", "models", "commands"];
+    private static readonly string[] RootKeys = ["project", "database", "leases", "models", "commands", "approvals"];
     private static readonly string[] ProjectKeys = ["name", "default_branch", "pipeline", "test_command"];
     private static readonly string[] LeaseKeys = ["duration", "max_attempts"];
 
@@ -52,6 +52,11 @@ public static class ProjectConfigFile
         if (reader.GetMapping(root, "", "commands") is { } commands)
         {
             config = config with { Commands = CommandsConfigParser.Parse(reader, commands) };
+        }
+
+        if (reader.GetMapping(root, "", "approvals") is { } approvals)
+        {
+            config = config with { Approvals = ApprovalsConfigParser.Parse(reader, approvals) };
         }
 
         return config;
