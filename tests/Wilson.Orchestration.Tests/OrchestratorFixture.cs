@@ -5,6 +5,7 @@ using Wilson.Core.Projects;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Llm;
+using Wilson.Orchestration.Merging;
 using Wilson.Orchestration.Pipelines;
 using Wilson.Orchestration.Scheduling;
 using Wilson.Orchestration.Workers;
@@ -108,8 +109,15 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
 
     public AgentStageRunner Runner { get; private set; } = null!;
 
-    public Orchestrator Orchestrator(OrchestratorOptions? options = null) =>
-        new(Store, Project, Pipelines, Runner, options ?? Options, TimeProvider.System);
+    public Orchestrator Orchestrator(OrchestratorOptions? options = null, bool merging = false) =>
+        new(Store, Project, Pipelines, Runner, options ?? Options, TimeProvider.System, merges: merging ? Merges : null);
+
+    /// <summary>The project's merge queue (one per fixture: it remembers what it rated).</summary>
+    public MergeQueue Merges => _merges ??= new MergeQueue(Store, Workspace, Pipelines);
+
+    private MergeQueue? _merges;
+
+    public async Task<string> GitAsync(params string[] arguments) => (await Workspace.Git.RunAsync(Root, arguments, Ct)).StandardOutput;
 
     public static OrchestratorOptions Options => new()
     {

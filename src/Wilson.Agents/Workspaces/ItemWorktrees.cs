@@ -57,11 +57,17 @@ public sealed partial class ItemWorktrees(string repositoryRoot, string defaultB
 
     /// <summary>
     /// Commits everything the step changed as a checkpoint naming item, stage and step; null when the
-    /// step changed nothing (no empty checkpoints).
+    /// step changed nothing (no empty checkpoints), or while a merge left in the worktree still has
+    /// conflict markers (the checkpoint that resolves them commits the merge).
     /// </summary>
     public async Task<Checkpoint?> CheckpointAsync(string itemKey, string stage, int step, string summary, CancellationToken cancellationToken)
     {
         var path = PathOf(itemKey);
+        if ((await UnresolvedAsync(path, cancellationToken)).Count > 0)
+        {
+            return null;
+        }
+
         await GitAsync(path, ["add", "--all"], cancellationToken);
         if ((await GitAsync(path, ["diff", "--cached", "--quiet"], cancellationToken, check: false)).Succeeded)
         {
@@ -93,6 +99,14 @@ public sealed partial class ItemWorktrees(string repositoryRoot, string defaultB
         var path = PathOf(itemKey);
         await GitAsync(path, ["reset", "--hard", "--quiet", target.Commit], cancellationToken);
         await GitAsync(path, ["clean", "-fd", "--quiet"], cancellationToken);
+    }
+
+    /// <summary>Files of a merge in progress that still hold conflict markers.</summary>
+    public async Task<IReadOnlyList<string>> UnresolvedAsync(string worktree, CancellationToken cancellationToken)
+    {
+        var unmerged = await GitAsync(worktree, ["diff", "--name-only", "--diff-filter=U"], cancellationToken, check: false);
+        return [.. unmerged.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(file => File.Exists(Path.Combine(worktree, file)) && File.ReadLines(Path.Combine(worktree, file)).Any(line => line.StartsWith("<<<<<<< ", StringComparison.Ordinal)))];
     }
 
     /// <summary>Removes the item's worktree (its branch stays, for the record and the merge).</summary>

@@ -4,6 +4,7 @@ using Wilson.Core.Configuration;
 using Wilson.Core.Events;
 using Wilson.Cli.Projects;
 using Wilson.Llm;
+using Wilson.Orchestration.Merging;
 using Wilson.Orchestration.Scheduling;
 using Wilson.Orchestration.Workers;
 
@@ -89,7 +90,7 @@ internal static class ServeCommand
         };
         return new Orchestrator(
             project.Store, project.Project, project.Pipelines, new AgentStageRunner(project.Store, workspace, models, catalog), options, cli.Time,
-            result => Report(cli, result));
+            result => Report(cli, result), new MergeQueue(project.Store, workspace, project.Pipelines));
     }
 
     // keep_alive models are loaded at start, so the first call finds them warm; a model that cannot be

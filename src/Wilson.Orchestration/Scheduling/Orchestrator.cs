@@ -7,6 +7,7 @@ using Wilson.Core.Pipelines;
 using Wilson.Core.Projects;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
+using Wilson.Orchestration.Merging;
 using Wilson.Orchestration.Workers;
 
 namespace Wilson.Orchestration.Scheduling;
@@ -25,9 +26,10 @@ namespace Wilson.Orchestration.Scheduling;
 /// <param name="options">Workers, leases, retries.</param>
 /// <param name="time">The clock of heartbeats, waits and the sweep.</param>
 /// <param name="onSweep">Told what each lease sweep returned or dead-lettered (a terminal shows it).</param>
+/// <param name="merges">The project's merge queue, run beside the workers; null when finished work is merged elsewhere.</param>
 public sealed class Orchestrator(
     IWorkStore store, Project project, PipelineCatalog pipelines, IStageRunner stages, OrchestratorOptions options, TimeProvider time,
-    Action<SweepResult>? onSweep = null)
+    Action<SweepResult>? onSweep = null, MergeQueue? merges = null)
 {
     // Events after which something may have become runnable; agent output and the like wake nobody.
     private static readonly HashSet<string> Wakers =
@@ -54,6 +56,7 @@ public sealed class Orchestrator(
         var workers = new List<Task>();
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var watcher = WatchAsync(await store.GetLastSequenceAsync(stopping), watching.Token);
+        var merging = merges?.RunAsync(options.SafetyInterval, stopping) ?? Task.CompletedTask;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -79,6 +82,7 @@ public sealed class Orchestrator(
             await watching.CancelAsync();
             await Task.WhenAll(workers);
             await IgnoreCancellationAsync(watcher);
+            await IgnoreCancellationAsync(merging);
         }
     }
 

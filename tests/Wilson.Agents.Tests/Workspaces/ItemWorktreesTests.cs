@@ -78,6 +78,29 @@ public sealed class ItemWorktreesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_merge_left_with_conflict_markers_is_not_checkpointed_until_they_are_resolved()
+    {
+        var path = await _worktrees.EnsureAsync("T-1", "Edit readme", Ct);
+        File.WriteAllText(Path.Combine(path, "README.md"), "shop for T-1\n");
+        await _worktrees.CheckpointAsync("T-1", "develop", 1, "readme", Ct);
+        File.WriteAllText(_directory.Combine("README.md"), "shop on main\n");
+        await GitAsync(Repository, "commit", "--quiet", "-am", "main moved");
+        Assert.False((await _git.RunAsync(path, ["merge", "--no-commit", "main"], Ct)).Succeeded, "the merge conflicts");
+
+        var unresolved = await _worktrees.UnresolvedAsync(path, Ct);
+        var blocked = await _worktrees.CheckpointAsync("T-1", "develop", 2, "did nothing about it", Ct);
+        File.WriteAllText(Path.Combine(path, "README.md"), "shop for T-1, on main\n");
+        var resolved = await _worktrees.CheckpointAsync("T-1", "develop", 3, "resolved the readme", Ct);
+
+        Assert.Equal(["README.md"], unresolved);
+        Assert.Null(blocked);
+        Assert.NotNull(resolved);
+        var parents = (await GitAsync(path, "rev-list", "--parents", "-n", "1", "HEAD")).StandardOutput.Split(' ');
+        Assert.Equal(3, parents.Length);
+        Assert.Empty(await _worktrees.UnresolvedAsync(path, Ct));
+    }
+
+    [Fact]
     public async Task A_step_that_changed_files_is_a_checkpoint_and_one_that_did_not_is_none()
     {
         var path = await _worktrees.EnsureAsync("T-1", "Add X", Ct);
