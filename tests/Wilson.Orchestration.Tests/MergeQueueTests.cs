@@ -2,7 +2,6 @@ using System.Text.Json;
 using Wilson.Core.Events;
 using Wilson.Core.Items;
 using Wilson.Core.Workflow;
-using Wilson.Testing;
 using Wilson.Testing.Models;
 
 namespace Wilson.Orchestration.Tests;
@@ -34,40 +33,18 @@ public sealed class MergeQueueTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 
-    private async Task<bool> IsAsync(string key, WorkStatus status, string? stage = null) =>
-        await _fixture.ItemAsync(key) is { } item && item.Status == status && (stage is null || item.Stage == stage);
-
-    private async Task<List<WorkEvent>> EventsAsync(string key) =>
-        [.. await _fixture.Store.ReadEventsAsync(new EventQuery { ProjectId = _fixture.Project.Id, ItemKey = key, Limit = 10_000 }, Ct)];
-
-    private async Task RunUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var stop = new CancellationTokenSource();
-        var running = _fixture.Orchestrator(merging: true).RunAsync(stop.Token);
-        try
-        {
-            await Eventually.TrueAsync(async () => running.IsCompleted || await condition(), what, Patience);
-            Assert.False(running.IsFaulted, running.Exception?.ToString());
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await running;
-        }
-    }
-
     [Fact]
     public async Task Low_risk_work_is_approved_by_the_policy_merged_and_done()
     {
         await _fixture.AddAsync("Alpha");
 
-        await RunUntilAsync(() => IsAsync("T-1", WorkStatus.Done, "done"), "Alpha is merged and done");
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.Done, "done"), "Alpha is merged and done", merging: true);
 
         Assert.Equal("alpha\n", File.ReadAllText(Path.Combine(_fixture.Root, "alpha.txt")));
         Assert.Contains("wilson: merge T-1 Alpha", await _fixture.GitAsync("log", "--format=%s", "main"), StringComparison.Ordinal);
         Assert.False(Directory.Exists(_fixture.Workspace.Worktrees.PathOf("T-1")), "the worktree is removed");
         Assert.Contains("wilson/T-1-alpha", await _fixture.GitAsync("branch", "--list", "wilson/*"), StringComparison.Ordinal);
-        var events = await EventsAsync("T-1");
+        var events = await _fixture.EventsAsync("T-1");
         var approved = events.Single(e => e.Type == EventTypes.ItemApproved);
         Assert.Equal(Actor.System, approved.Actor);
         Assert.Contains("approved by policy: low risk", approved.PayloadJson, StringComparison.Ordinal);
@@ -79,8 +56,8 @@ public sealed class MergeQueueTests : IAsyncLifetime
     {
         await _fixture.AddAsync("Schema");
 
-        await RunUntilAsync(async () => (await EventsAsync("T-1")).Exists(e => e.Type == EventTypes.ApprovalRequired), "Schema waits for a person");
-        var required = (await EventsAsync("T-1")).Single(e => e.Type == EventTypes.ApprovalRequired);
+        await _fixture.RunUntilAsync(async () => (await _fixture.EventsAsync("T-1")).Exists(e => e.Type == EventTypes.ApprovalRequired), "Schema waits for a person", merging: true);
+        var required = (await _fixture.EventsAsync("T-1")).Single(e => e.Type == EventTypes.ApprovalRequired);
         Assert.Equal("High", JsonDocument.Parse(required.PayloadJson).RootElement.GetProperty("risk").GetString());
         Assert.Empty(await _fixture.Store.ListApprovedAsync(_fixture.Project.Id, Ct));
         Assert.False(File.Exists(Path.Combine(_fixture.Root, "db", "migrations", "0001_users.sql")));
@@ -89,7 +66,7 @@ public sealed class MergeQueueTests : IAsyncLifetime
         Assert.True(decided.Succeeded, decided.Error);
         Assert.Equal(["T-1"], await _fixture.Merges.ProcessAsync(Ct));
 
-        Assert.True(await IsAsync("T-1", WorkStatus.Done), "merged after the person approved");
+        Assert.True(await _fixture.IsAsync("T-1", WorkStatus.Done), "merged after the person approved");
         Assert.True(File.Exists(Path.Combine(_fixture.Root, "db", "migrations", "0001_users.sql")));
     }
 
@@ -99,12 +76,12 @@ public sealed class MergeQueueTests : IAsyncLifetime
         await _fixture.AddAsync("Breaker");
         var before = await _fixture.GitAsync("rev-parse", "main");
 
-        await RunUntilAsync(async () => (await EventsAsync("T-1")).Exists(e => e.PayloadJson.Contains("not merged: after merging into main", StringComparison.Ordinal)),
-            "Breaker is sent back");
+        await _fixture.RunUntilAsync(async () => (await _fixture.EventsAsync("T-1")).Exists(e => e.PayloadJson.Contains("not merged: after merging into main", StringComparison.Ordinal)),
+            "Breaker is sent back", merging: true);
 
         Assert.Equal(before, await _fixture.GitAsync("rev-parse", "main"));
         Assert.Equal("greet() { echo hello; }\n", File.ReadAllText(Path.Combine(_fixture.Root, "app.sh")));
-        var feedback = (await EventsAsync("T-1")).Last(e => e.Type == EventTypes.ItemFeedback);
+        var feedback = (await _fixture.EventsAsync("T-1")).Last(e => e.Type == EventTypes.ItemFeedback);
         Assert.Contains("`sh test.sh` failed (exit 1)", JsonDocument.Parse(feedback.PayloadJson).RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
@@ -114,14 +91,14 @@ public sealed class MergeQueueTests : IAsyncLifetime
         await _fixture.AddAsync("Left");
         await _fixture.AddAsync("Right");
 
-        await RunUntilAsync(async () => await IsAsync("T-1", WorkStatus.Done) && await IsAsync("T-2", WorkStatus.Done) ||
-            (await EventsAsync("T-1")).Concat(await EventsAsync("T-2")).Any(e => e.PayloadJson.Contains("conflicts in: shared.txt", StringComparison.Ordinal)),
-            "one of Left and Right merges, the other conflicts");
+        await _fixture.RunUntilAsync(async () => await _fixture.IsAsync("T-1", WorkStatus.Done) && await _fixture.IsAsync("T-2", WorkStatus.Done) ||
+            (await _fixture.EventsAsync("T-1")).Concat(await _fixture.EventsAsync("T-2")).Any(e => e.PayloadJson.Contains("conflicts in: shared.txt", StringComparison.Ordinal)),
+            "one of Left and Right merges, the other conflicts", merging: true);
 
-        var done = await IsAsync("T-1", WorkStatus.Done) ? "T-1" : "T-2";
+        var done = await _fixture.IsAsync("T-1", WorkStatus.Done) ? "T-1" : "T-2";
         var conflicted = done == "T-1" ? "T-2" : "T-1";
-        Assert.True(await IsAsync(done, WorkStatus.Done), "the first one merged");
-        var feedback = (await EventsAsync(conflicted)).Last(e => e.Type == EventTypes.ItemFeedback);
+        Assert.True(await _fixture.IsAsync(done, WorkStatus.Done), "the first one merged");
+        var feedback = (await _fixture.EventsAsync(conflicted)).Last(e => e.Type == EventTypes.ItemFeedback);
         Assert.Contains("conflicts in: shared.txt", JsonDocument.Parse(feedback.PayloadJson).RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
         var worktree = _fixture.Workspace.Worktrees.PathOf(conflicted);
         Assert.Contains("<<<<<<<", File.ReadAllText(Path.Combine(worktree, "shared.txt")), StringComparison.Ordinal);
@@ -134,11 +111,11 @@ public sealed class MergeQueueTests : IAsyncLifetime
         await _fixture.AddAsync("Alpha");
         await _fixture.AddAsync("Beta", "T-1");
 
-        await RunUntilAsync(() => IsAsync("T-2", WorkStatus.Done), "Beta is merged after Alpha");
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-2", WorkStatus.Done), "Beta is merged after Alpha", merging: true);
 
         Assert.True(File.Exists(Path.Combine(_fixture.Root, "alpha.txt")) && File.Exists(Path.Combine(_fixture.Root, "beta.txt")));
-        var alphaDone = (await EventsAsync("T-1")).Single(e => e.Type == EventTypes.ItemMerged).Sequence;
-        var betaStarted = (await EventsAsync("T-2")).First(e => e.Type == EventTypes.WorkerStarted).Sequence;
+        var alphaDone = (await _fixture.EventsAsync("T-1")).Single(e => e.Type == EventTypes.ItemMerged).Sequence;
+        var betaStarted = (await _fixture.EventsAsync("T-2")).First(e => e.Type == EventTypes.WorkerStarted).Sequence;
         Assert.True(betaStarted > alphaDone, "Beta started after Alpha was merged");
     }
 
@@ -146,7 +123,7 @@ public sealed class MergeQueueTests : IAsyncLifetime
     public async Task A_branch_merged_already_is_not_merged_twice()
     {
         await _fixture.AddAsync("Alpha");
-        await RunUntilAsync(async () => (await EventsAsync("T-1")).Exists(e => e.Type == EventTypes.ItemApproved), "Alpha is approved");
+        await _fixture.RunUntilAsync(async () => (await _fixture.EventsAsync("T-1")).Exists(e => e.Type == EventTypes.ItemApproved), "Alpha is approved", merging: true);
         var item = await _fixture.ItemAsync("T-1");
         if (item.Status == WorkStatus.Done)
         {
@@ -162,7 +139,7 @@ public sealed class MergeQueueTests : IAsyncLifetime
         Assert.Equal(["T-1"], await _fixture.Merges.ProcessAsync(Ct));
 
         Assert.Equal(commits, await _fixture.GitAsync("rev-list", "--count", "main"));
-        Assert.True(await IsAsync("T-1", WorkStatus.Done));
-        Assert.Contains("already merged", (await EventsAsync("T-1")).Last(e => e.Type == EventTypes.ItemTransitioned).PayloadJson, StringComparison.Ordinal);
+        Assert.True(await _fixture.IsAsync("T-1", WorkStatus.Done));
+        Assert.Contains("already merged", (await _fixture.EventsAsync("T-1")).Last(e => e.Type == EventTypes.ItemTransitioned).PayloadJson, StringComparison.Ordinal);
     }
 }

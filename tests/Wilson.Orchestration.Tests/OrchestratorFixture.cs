@@ -126,6 +126,29 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
         Retry = new RetryPolicy { FirstBackoff = TimeSpan.FromMilliseconds(300) },
     };
 
+    /// <summary>Runs the orchestrator until <paramref name="condition"/> holds (or it stops by itself, which fails), then stops it.</summary>
+    public async Task RunUntilAsync(Func<Task<bool>> condition, string what, OrchestratorOptions? options = null, bool merging = false)
+    {
+        using var stop = new CancellationTokenSource();
+        var running = Orchestrator(options, merging).RunAsync(stop.Token);
+        try
+        {
+            await Eventually.TrueAsync(async () => running.IsCompleted || await condition(), what, TimeSpan.FromSeconds(30));
+            Assert.False(running.IsFaulted, running.Exception?.ToString());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+    }
+
+    public async Task<bool> IsAsync(string key, WorkStatus status, string? stage = null) =>
+        await ItemAsync(key) is { } item && item.Status == status && (stage is null || item.Stage == stage);
+
+    public async Task<List<Wilson.Core.Events.WorkEvent>> EventsAsync(string key) =>
+        [.. await Store.ReadEventsAsync(new Wilson.Core.Events.EventQuery { ProjectId = Project.Id, ItemKey = key, Limit = 10_000 }, Ct)];
+
     public async Task<WorkItem> AddAsync(string title, params string[] dependsOn)
     {
         var result = await Store.AddItemAsync(Project.Id, new NewWorkItem

@@ -4,7 +4,6 @@ using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Workflow;
 using Wilson.Orchestration.Pipelines;
-using Wilson.Orchestration.Scheduling;
 using Wilson.Testing;
 using Wilson.Testing.Models;
 
@@ -47,26 +46,6 @@ public sealed class OrchestratorTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 
-    private async Task RunUntilAsync(Func<Task<bool>> condition, string what, OrchestratorOptions? options = null)
-    {
-        using var stop = new CancellationTokenSource();
-        var orchestrator = _fixture.Orchestrator(options);
-        var running = orchestrator.RunAsync(stop.Token);
-        try
-        {
-            await Eventually.TrueAsync(async () => running.IsCompleted || await condition(), what, Patience);
-            Assert.False(running.IsFaulted, running.Exception?.ToString());
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await running;
-        }
-    }
-
-    private async Task<bool> IsAsync(string key, WorkStatus status, string stage) =>
-        await _fixture.ItemAsync(key) is { } item && item.Status == status && item.Stage == stage;
-
     private Task<IReadOnlyList<Execution>> ExecutionsAsync(string key) => _fixture.Store.ListExecutionsAsync(_fixture.Project.Id, key, Ct);
 
     [Fact]
@@ -75,7 +54,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
         await _fixture.AddAsync("Alpha");
         await _fixture.AddAsync("Beta");
 
-        await RunUntilAsync(async () => await IsAsync("T-1", WorkStatus.AwaitingApproval, "review") && await IsAsync("T-2", WorkStatus.AwaitingApproval, "review"),
+        await _fixture.RunUntilAsync(async () => await _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval, "review") && await _fixture.IsAsync("T-2", WorkStatus.AwaitingApproval, "review"),
             "both items wait for approval after their review");
 
         var alpha = await ExecutionsAsync("T-1");
@@ -97,7 +76,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
     {
         await _fixture.AddAsync("Gamma");
 
-        await RunUntilAsync(() => IsAsync("T-1", WorkStatus.AwaitingApproval, "review"), "Gamma passes its second review");
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval, "review"), "Gamma passes its second review");
 
         var runs = await ExecutionsAsync("T-1");
         Assert.Equal(
@@ -114,7 +93,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
     {
         await _fixture.AddAsync("Delta");
 
-        await RunUntilAsync(() => IsAsync("T-1", WorkStatus.Blocked, "develop"), "Delta is blocked");
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.Blocked, "develop"), "Delta is blocked");
 
         var blocked = (await _fixture.Store.ReadEventsAsync(new EventQuery { ProjectId = _fixture.Project.Id, ItemKey = "T-1", Limit = 10_000 }, Ct))
             .Last(e => e.Type == EventTypes.ItemTransitioned);
@@ -128,7 +107,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
         Directory.CreateDirectory(_fixture.Workspace.Worktrees.Root);
         File.WriteAllText(_fixture.Workspace.Worktrees.PathOf("T-1"), "a file where the worktree should go");
 
-        await RunUntilAsync(() => IsAsync("T-1", WorkStatus.Blocked, "develop"), "Zeta is blocked after its retries", OrchestratorFixture.Options with
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.Blocked, "develop"), "Zeta is blocked after its retries", OrchestratorFixture.Options with
         {
             Retry = new RetryPolicy { FirstBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(20) },
         });
@@ -147,15 +126,15 @@ public sealed class OrchestratorTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var running = _fixture.Orchestrator().RunAsync(stop.Token);
 
-        await Eventually.TrueAsync(() => IsAsync("T-1", WorkStatus.AwaitingApproval, "review"), "Alpha waits for approval", Patience);
-        Assert.True(await IsAsync("T-2", WorkStatus.Ready, "develop"), "Beta waits while Alpha is not done");
+        await Eventually.TrueAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval, "review"), "Alpha waits for approval", Patience);
+        Assert.True(await _fixture.IsAsync("T-2", WorkStatus.Ready, "develop"), "Beta waits while Alpha is not done");
         Assert.Empty(await ExecutionsAsync("T-2"));
 
         // Done by hand for now (approval and the merge queue do it next); the event wakes the scheduler,
         // whose safety sweep is an hour away.
         var done = await _fixture.Store.TransitionAsync(_fixture.Project.Id, "T-1", TransitionTarget.ToStage("done"), "merged by hand", Actor.Person("ada"), null, Ct);
         Assert.True(done.Succeeded, done.Error);
-        await Eventually.TrueAsync(() => IsAsync("T-2", WorkStatus.AwaitingApproval, "review"), "Beta runs once Alpha is done", Patience);
+        await Eventually.TrueAsync(() => _fixture.IsAsync("T-2", WorkStatus.AwaitingApproval, "review"), "Beta runs once Alpha is done", Patience);
         await stop.CancelAsync();
         await running;
     }
@@ -175,7 +154,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
         await running;
 
         Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(5), $"stopped in {stopped.Elapsed}");
-        Assert.True(await IsAsync("T-1", WorkStatus.Ready, "develop"), "the item is Ready again");
+        Assert.True(await _fixture.IsAsync("T-1", WorkStatus.Ready, "develop"), "the item is Ready again");
         Assert.Equal(ExecutionResult.Cancelled, Assert.Single(await ExecutionsAsync("T-1")).Result);
         Assert.Empty(orchestrator.Workers);
     }
