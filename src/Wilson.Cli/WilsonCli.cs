@@ -4,6 +4,7 @@ using System.CommandLine.Parsing;
 using System.Data.Common;
 using Wilson.Cli.Commands;
 using Wilson.Core.Configuration;
+using Wilson.Orchestration.Oversight;
 
 namespace Wilson.Cli;
 
@@ -45,6 +46,10 @@ internal static class WilsonCli
         {
             return WriteError(environment, ex.Message, ex.ExitCode, verboseDetail: null);
         }
+        catch (OversightException ex)
+        {
+            return WriteError(environment, ex.Message, ExitCodes.Failure, verboseDetail: null);
+        }
         catch (ConfigFormatException ex)
         {
             return WriteError(environment, ex.Message, ExitCodes.Failure, Verbose(parseResult, options) ? ex : null);
@@ -70,6 +75,11 @@ internal static class WilsonCli
         root.Add(PauseResumeCommands.CreatePause(environment, options));
         root.Add(PauseResumeCommands.CreateResume(environment, options));
         root.Add(RetryCommand.Create(environment, options));
+        foreach (var command in OversightCommands.Create(environment, options))
+        {
+            root.Add(command);
+        }
+
         root.Add(ServeCommand.Create(environment, options));
         root.Add(ModelsCommand.Create(environment, options));
         root.Add(DoctorCommand.Create(environment, options));

@@ -63,27 +63,28 @@ internal static class PauseResumeCommands
         return ExitCodes.Success;
     }
 
+    // Through the oversight service: a running item keeps running and its agent stops at its next step.
     private static async Task<int> SetItemAsync(
         CliContext cli, ProjectContext project, string keyText, bool pause, string reason, CancellationToken cancellationToken)
     {
-        var item = await project.GetItemAsync(keyText, cancellationToken);
-        if (!pause && item.Status != WorkStatus.Paused)
-        {
-            throw new CliException($"{item.Key} is not paused (it is {item.Status} at stage {item.Stage})");
-        }
-
-        var target = TransitionTarget.ToStatus(pause ? WorkStatus.Paused : WorkflowStateMachine.ResumeStatus(item));
-        var moved = ItemWrites.Require(await project.Store.TransitionAsync(
-            project.Project.Id, item.Key, target, reason, Actor.CurrentUser(), item.Version, cancellationToken));
+        var (oversight, key) = OversightCommands.For(project, keyText);
+        var before = await project.GetItemAsync(key, cancellationToken);
+        var item = pause
+            ? await oversight.PauseAsync(key, reason, Actor.CurrentUser(), cancellationToken)
+            : await oversight.ResumeAsync(key, reason, Actor.CurrentUser(), cancellationToken);
         if (cli.Json)
         {
-            cli.Output.WriteJson(moved);
+            cli.Output.WriteJson(item);
             return ExitCodes.Success;
         }
 
-        cli.Output.WriteLine(pause
-            ? $"{moved.Key} paused (was {item.Status}); resume with `wilson resume {moved.Key}`"
-            : $"{moved.Key} resumed: {moved.Status} at stage {moved.Stage}");
+        cli.Output.WriteLine((pause, item.Status) switch
+        {
+            (true, WorkStatus.Running) => $"{key} paused: its agent stops at its next step and waits; resume with `wilson resume {key}`",
+            (true, _) => $"{key} paused (was {before.Status}); resume with `wilson resume {key}`",
+            (false, WorkStatus.Running) => $"{key} resumed: its agent goes on from where it stopped",
+            _ => $"{key} resumed: {item.Status} at stage {item.Stage}",
+        });
         return ExitCodes.Success;
     }
 }

@@ -14,9 +14,9 @@ internal static class RetryCommand
         command.SetCliAction(environment, options, async (cli, cancellationToken) =>
         {
             await using var project = await cli.OpenProjectAsync(cancellationToken);
-            var item = await project.GetItemAsync(cli.Get(key), cancellationToken);
+            var (oversight, itemKey) = OversightCommands.For(project, cli.Get(key));
             var why = cli.Get(reason) is { Length: > 0 } given ? given.Trim() : "retried from the command line";
-            var retried = ItemWrites.Require(await project.Store.RequeueAsync(project.Project.Id, item.Key, why, Actor.CurrentUser(), cancellationToken));
+            var retried = await oversight.RetryAsync(itemKey, why, Actor.CurrentUser(), cancellationToken);
             if (cli.Json)
             {
                 cli.Output.WriteJson(retried);

@@ -35,6 +35,11 @@ public static class EventTypes
     /// <summary>An approved item was merged into the default branch (or found merged already).</summary>
     public const string ItemMerged = "item.merged";
 
+    /// <summary>A person paused a running item: its agent stops at its next step and keeps its place (the item stays Running).</summary>
+    public const string RunPaused = "item.run_paused";
+
+    public const string RunResumed = "item.run_resumed";
+
     public const string ExecutionStarted = "execution.started";
     public const string ExecutionFinished = "execution.finished";
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Wilson.Agents.Running;
 using Wilson.Core.Events;
+using Wilson.Core.Items;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Projects;
 using Wilson.Core.Storage;
@@ -182,7 +183,62 @@ public sealed class Orchestrator(
             {
                 _wake.Writer.TryWrite(true);
             }
+
+            await SteerAsync(e, cancellationToken);
         }
+    }
+
+    // What a person does reaches the agents running here, wherever the person did it (this process or another).
+    private async Task SteerAsync(WorkEvent e, CancellationToken cancellationToken)
+    {
+        if (e.Type is EventTypes.ProjectPaused or EventTypes.ProjectResumed)
+        {
+            foreach (var running in _running.Values)
+            {
+                Steer(running, e.Type == EventTypes.ProjectPaused);
+            }
+
+            return;
+        }
+
+        if (e.ItemKey is not { } key || _running.Values.FirstOrDefault(w => w.Item.Key == key) is not { } worker)
+        {
+            return;
+        }
+
+        switch (e.Type)
+        {
+            case EventTypes.RunPaused:
+                Steer(worker, pause: true);
+                break;
+            case EventTypes.RunResumed:
+                Steer(worker, pause: false);
+                break;
+            case EventTypes.ItemFeedback when e.Actor.Kind == ActorKind.Person:
+                await worker.DeliverFeedbackAsync(cancellationToken);
+                break;
+            case EventTypes.ItemTransitioned when !MovedToRunning(e):
+                worker.Preempt();
+                break;
+        }
+    }
+
+    private static void Steer(Worker worker, bool pause)
+    {
+        if (pause)
+        {
+            worker.Steering.Pause();
+        }
+        else
+        {
+            worker.Steering.Resume();
+        }
+    }
+
+    private static bool MovedToRunning(WorkEvent e)
+    {
+        using var payload = JsonDocument.Parse(e.PayloadJson);
+        return payload.RootElement.TryGetProperty("to", out var to) && to.TryGetProperty("status", out var status) && status.GetString() == nameof(WorkStatus.Running);
     }
 
     private async Task TryPublishAsync(NewEvent newEvent)

@@ -24,6 +24,7 @@ internal sealed class Worker(
     private readonly AgentSteering _steering = new();
     private WorkerStatus _status = new(name, claimed.Key, claimed.Stage, pipeline.FindStage(claimed.Stage)?.Role ?? "", null, 0, time.GetUtcNow());
     private bool _leaseLost;
+    private CancellationTokenSource? _run;
 
     public string Name => name;
 
@@ -31,7 +32,7 @@ internal sealed class Worker(
 
     public AgentSteering Steering => _steering;
 
-    public WorkerStatus Status => Volatile.Read(ref _status);
+    public WorkerStatus Status => Volatile.Read(ref _status) with { Paused = _steering.Paused };
 
     /// <summary>When the item may run again, if the worker sent it back to wait.</summary>
     public DateTimeOffset? RetryAt { get; private set; }
@@ -41,6 +42,7 @@ internal sealed class Worker(
         var stage = pipeline.FindStage(claimed.Stage) ?? throw new InvalidOperationException($"{claimed.Key} is at stage '{claimed.Stage}', which pipeline '{pipeline.Name}' does not have");
         var role = stage.Role ?? throw new InvalidOperationException($"{claimed.Key} is Ready at '{stage.Name}', a stage no agent works");
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        _run = run;
         var heartbeat = HeartbeatAsync(run);
         StageRunResult? result = null;
         string? error = null;
@@ -94,6 +96,29 @@ internal sealed class Worker(
             worker = name, stage = stage.Name, role, result = outcome.ToString(), decision = decision.Kind.ToString(),
             applied = completed.Succeeded, error = completed.Error,
         }, CancellationToken.None);
+    }
+
+    /// <summary>A person moved the item (cancelled, reset, completed it) or its lease was swept: stop now and apply nothing.</summary>
+    public void Preempt()
+    {
+        _leaseLost = true;
+        try
+        {
+            _run?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run had ended.
+        }
+    }
+
+    /// <summary>Hands a person's new feedback to the running agent, for its next turn.</summary>
+    public async Task DeliverFeedbackAsync(CancellationToken cancellationToken)
+    {
+        foreach (var feedback in await store.TakeFeedbackAsync(claimed.ProjectId, claimed.Key, cancellationToken))
+        {
+            _steering.AddFeedback(feedback.Text);
+        }
     }
 
     // A failure before the agent's execution was opened (the worktree, say) is still an execution that
