@@ -84,6 +84,7 @@ internal static class WilsonCli
         root.Add(ModelsCommand.Create(environment, options));
         root.Add(DoctorCommand.Create(environment, options));
         root.Add(RunAgentCommand.Create(environment, options));
+        root.Add(IdeaCommand.Create(environment, options));
         return root;
     }
 

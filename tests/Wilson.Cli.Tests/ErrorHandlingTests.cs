@@ -70,7 +70,7 @@ public sealed class ErrorHandlingTests
         var run = await Cli.RunAsync(repository.Path, "status");
 
         Assert.Equal(
-            [$"error: {configFile}: project.pipeline: no pipeline 'tdx' (did you mean 'tdd'?); pipelines: standard, tdd"],
+            [$"error: {configFile}: project.pipeline: no pipeline 'tdx' (did you mean 'tdd'?); pipelines: plan, standard, tdd"],
             run.ErrorLines);
     }
 

@@ -136,7 +136,7 @@ public sealed class InitCommandTests
         var run = await Cli.RunAsync(repository.Path, "init", "--pipeline", "tdx");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal(["error: --pipeline: no pipeline 'tdx' (did you mean 'tdd'?); pipelines: standard, tdd (add your own in .wilson/pipelines/ after init)"], run.ErrorLines);
+        Assert.Equal(["error: --pipeline: no pipeline 'tdx' (did you mean 'tdd'?); pipelines: plan, standard, tdd (add your own in .wilson/pipelines/ after init)"], run.ErrorLines);
         Assert.False(Directory.Exists(repository.Combine(".wilson")));
     }
 

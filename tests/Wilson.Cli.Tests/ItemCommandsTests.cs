@@ -136,7 +136,7 @@ public sealed class ItemCommandsTests
         var run = await Cli.RunAsync(repository.Path, "item", "add", "Something", "--pipeline", "tdx");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal(["error: no pipeline 'tdx' (did you mean 'tdd'?); pipelines: standard, tdd"], run.ErrorLines);
+        Assert.Equal(["error: no pipeline 'tdx' (did you mean 'tdd'?); pipelines: plan, standard, tdd"], run.ErrorLines);
     }
 
     [Fact]

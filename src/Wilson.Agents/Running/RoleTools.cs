@@ -15,7 +15,11 @@ namespace Wilson.Agents.Running;
 /// given), the tester and security agents report bugs (a bug item, child of the item under test), the
 /// reviewer requests changes (a note the developer gets on its next turn on the item).
 /// </summary>
-public sealed class RoleTools(IWorkStore store, WorkItem item, string role)
+/// <param name="store">Where items and feedback go.</param>
+/// <param name="item">The item being worked on (the parent of what the planner creates).</param>
+/// <param name="role">The role whose tools these are.</param>
+/// <param name="draftItems">True when a person reviews the plan first: created items stay Draft until then.</param>
+public sealed class RoleTools(IWorkStore store, WorkItem item, string role, bool draftItems = false)
 {
     private static readonly string[] Severities = ["critical", "high", "medium", "low"];
 
@@ -36,7 +40,8 @@ public sealed class RoleTools(IWorkStore store, WorkItem item, string role)
         AgentTool.ObjectSchema("""
             {"title":{"type":"string"},"description":{"type":"string"},"acceptance_criteria":{"type":"array","items":{"type":"string"}},
              "depends_on":{"type":"array","items":{"type":"string"}},"priority":{"type":"integer"},
-             "tier":{"type":"string","enum":["trivial","standard","complex"]},"kind":{"type":"string","enum":["feature","bug","chore","research","docs"]}}
+             "tier":{"type":"string","enum":["trivial","standard","complex"]},"kind":{"type":"string","enum":["feature","bug","chore","research","docs"]},
+             "pipeline":{"type":"string"}}
             """, "title", "acceptance_criteria"),
         async (args, ct) =>
         {
@@ -50,6 +55,8 @@ public sealed class RoleTools(IWorkStore store, WorkItem item, string role)
                 Tier = Optional(args, "tier") is { } tier ? Parse<ComplexityTier>("tier", tier) : null,
                 Kind = Optional(args, "kind") is { } kind ? Parse<WorkKind>("kind", kind) : WorkKind.Feature,
                 Parent = item.Key,
+                Pipeline = Optional(args, "pipeline"),
+                KeepAsDraft = draftItems,
             }, ct);
             return $"created {created.Key} ({created.Status})";
         });

@@ -77,7 +77,8 @@ internal static class ServeCommand
         return command;
     }
 
-    private static async Task<Orchestrator> OrchestratorAsync(
+    /// <summary>The scheduler, workers and merge queue for the project, with the commands a killed Wilson left behind swept first.</summary>
+    internal static async Task<Orchestrator> OrchestratorAsync(
         CliContext cli, ProjectContext project, ModelServices models, ModelCatalog catalog, int workers, TimeSpan sweepInterval, CancellationToken cancellationToken)
     {
         var workspace = new ProjectWorkspace(project.Project, project.Layout.Root, project.Config, cli.Environment.Variables, cli.Time);
@@ -131,7 +132,7 @@ internal static class ServeCommand
         }
     }
 
-    private static void Report(CliContext cli, Core.Storage.SweepResult result)
+    internal static void Report(CliContext cli, Core.Storage.SweepResult result)
     {
         if (result.Requeued.Count > 0)
         {

@@ -28,4 +28,7 @@ public sealed record ApprovalsConfig
 
     /// <summary>A change to more files than this is at least medium risk.</summary>
     public int MediumRiskFiles { get; init; } = 10;
+
+    /// <summary>True: a plan's items stay Draft until a person approves the plan.</summary>
+    public bool PlanReview { get; init; }
 }

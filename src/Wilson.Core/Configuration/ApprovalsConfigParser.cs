@@ -6,7 +6,7 @@ namespace Wilson.Core.Configuration;
 public static class ApprovalsConfigParser
 {
     private const string Section = "approvals";
-    private static readonly string[] Keys = ["auto", "high_risk_paths", "medium_risk_files"];
+    private static readonly string[] Keys = ["auto", "high_risk_paths", "medium_risk_files", "plan_review"];
     private static readonly string[] AutoValues = ["none", "low", "medium", "high"];
 
     public static ApprovalsConfig Parse(StrictYamlReader reader, YamlMappingNode section)
@@ -34,6 +34,7 @@ public static class ApprovalsConfigParser
                     : throw reader.Error(node, $"{Section}.high_risk_paths[{i}]", "expected a path pattern, like infra/** or **/*.sql"))]
                 : defaults.HighRiskPaths,
             MediumRiskFiles = reader.GetInt(section, Section, "medium_risk_files", 1, 100_000) ?? defaults.MediumRiskFiles,
+            PlanReview = reader.GetBool(section, Section, "plan_review") ?? defaults.PlanReview,
         };
     }
 }

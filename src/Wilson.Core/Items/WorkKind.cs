@@ -8,4 +8,7 @@ public enum WorkKind
     Chore,
     Research,
     Docs,
+
+    /// <summary>An idea for the planner to break into items (its children); it follows the plan pipeline.</summary>
+    Plan,
 }

@@ -61,7 +61,7 @@ public sealed class PipelineCatalog
     {
         var assembly = typeof(PipelineCatalog).Assembly;
         var pipelines = new Dictionary<string, Pipeline>(StringComparer.Ordinal);
-        foreach (var name in new[] { "standard", "tdd" })
+        foreach (var name in new[] { "plan", "standard", "tdd" })
         {
             var resource = $"Wilson.Core.Pipelines.{name}.yaml";
             using var stream = assembly.GetManifestResourceStream(resource)

@@ -29,6 +29,8 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
     // Events after which there may be something to rate or merge.
     private static readonly HashSet<string> Wakers = [EventTypes.ItemTransitioned, EventTypes.ItemApproved];
 
+    private static readonly string[] PlanReviewReasons = ["plan review is on: approve the plan to start its items"];
+
     private readonly HashSet<(string Key, long Version)> _rated = [];
 
     private GitProcess Git => workspace.Git;
@@ -99,6 +101,15 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
 
     private async Task RateAsync(WorkItem item, CancellationToken cancellationToken)
     {
+        if (item.Kind == WorkKind.Plan)
+        {
+            // A plan changes no code: it is the person's to approve when plan review is on, the policy's otherwise.
+            await (workspace.Config.Approvals.PlanReview
+                ? PublishAsync(item, EventTypes.ApprovalRequired, new { risk = "Plan", reasons = PlanReviewReasons }, cancellationToken)
+                : store.DecideApprovalAsync(item.ProjectId, item.Key, true, "approved by policy: a plan, and plan review is off", Actor.System, cancellationToken));
+            return;
+        }
+
         var changed = await GitAsync(workspace.Root, ["diff", "--name-only", $"{DefaultBranch}...{Branch(item)}"], cancellationToken);
         var files = changed.Succeeded ? changed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [];
         var verdict = RiskAssessment.Assess(item, files, workspace.Config.Approvals);
@@ -219,7 +230,22 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
         }
 
         await workspace.Worktrees.RemoveAsync(item.Key, CancellationToken.None);
+        if (item.Kind == WorkKind.Plan)
+        {
+            await ReleasePlanAsync(item);
+        }
+
         return true;
+    }
+
+    // An approved plan's items, kept Draft for the review, become Ready (those that meet the Definition of Ready).
+    private async Task ReleasePlanAsync(WorkItem plan)
+    {
+        var drafts = await store.ListItemsAsync(plan.ProjectId, new ItemQuery { Status = WorkStatus.Draft }, CancellationToken.None);
+        foreach (var draft in drafts.Where(d => d.Parent == plan.Key))
+        {
+            await store.TransitionAsync(plan.ProjectId, draft.Key, TransitionTarget.ToStatus(WorkStatus.Ready), $"plan {plan.Key} approved", Actor.System, draft.Version, CancellationToken.None);
+        }
     }
 
     private async Task WatchAsync(long after, ChannelWriter<bool> wake, CancellationToken cancellationToken)

@@ -184,7 +184,16 @@ public sealed class Orchestrator(
                 _wake.Writer.TryWrite(true);
             }
 
-            await SteerAsync(e, cancellationToken);
+            try
+            {
+                await SteerAsync(e, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // Steering one run must never stop the wake-ups of all the others.
+                await TryPublishAsync(new NewEvent(project.Id, e.ItemKey, EventTypes.WorkerFinished, Actor.System,
+                    JsonSerializer.Serialize(new { applied = false, error = $"could not pass on {e.Type}: {ex.Message}" })));
+            }
         }
     }
 
@@ -217,11 +226,16 @@ public sealed class Orchestrator(
             case EventTypes.ItemFeedback when e.Actor.Kind == ActorKind.Person:
                 await worker.DeliverFeedbackAsync(cancellationToken);
                 break;
-            case EventTypes.ItemTransitioned when !MovedToRunning(e):
+            case EventTypes.ItemTransitioned when !MovedToRunning(e) && !await StillHoldsAsync(worker, cancellationToken):
                 worker.Preempt();
                 break;
         }
     }
+
+    // Events arrive after the fact: the move that ended the last stage of an item can be read after its
+    // next stage's worker has claimed it. Only a worker whose claim is gone is stopped.
+    private async Task<bool> StillHoldsAsync(Worker worker, CancellationToken cancellationToken) =>
+        await store.GetItemAsync(project.Id, worker.Item.Key, cancellationToken) is { Status: WorkStatus.Running, Lease: { } lease } && lease.Owner == worker.Name;
 
     private static void Steer(Worker worker, bool pause)
     {

@@ -43,7 +43,7 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
             ToolsFor = (_, onCommand) =>
             [
                 .. new AgentTools(worktree, workspace.ArtifactsOf(item.Key), runner, workspace.Git, workspace.Config.TestCommand, onCommand, workspace.Limits).All(),
-                .. new RoleTools(store, item, run.Role).All(),
+                .. new RoleTools(store, item, run.Role, draftItems: item.Kind == WorkKind.Plan && workspace.Config.Approvals.PlanReview).All(),
             ],
             NativeTools = SupportsTools(purpose),
             Steering = run.Steering,

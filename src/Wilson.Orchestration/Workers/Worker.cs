@@ -24,6 +24,7 @@ internal sealed class Worker(
     private readonly AgentSteering _steering = new();
     private WorkerStatus _status = new(name, claimed.Key, claimed.Stage, pipeline.FindStage(claimed.Stage)?.Role ?? "", null, 0, time.GetUtcNow());
     private bool _leaseLost;
+    private bool _completing;
     private CancellationTokenSource? _run;
 
     public string Name => name;
@@ -73,6 +74,7 @@ internal sealed class Worker(
             await RecordFailureAsync(stage, role, handoff, error);
         }
 
+        Volatile.Write(ref _completing, true);
         await run.CancelAsync();
         await heartbeat;
         if (_leaseLost)
@@ -101,10 +103,17 @@ internal sealed class Worker(
     /// <summary>A person moved the item (cancelled, reset, completed it) or its lease was swept: stop now and apply nothing.</summary>
     public void Preempt()
     {
+        if (Volatile.Read(ref _completing))
+        {
+            // Its own completion (or one racing it): nothing left to stop.
+            return;
+        }
+
         _leaseLost = true;
         try
         {
-            _run?.Cancel();
+            // Callbacks run on the pool, not on the caller (the event watcher).
+            _ = _run?.CancelAsync();
         }
         catch (ObjectDisposedException)
         {

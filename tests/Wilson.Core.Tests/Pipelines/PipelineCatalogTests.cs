@@ -50,9 +50,9 @@ public sealed class PipelineCatalogTests
     }
 
     [Fact]
-    public void BuiltIn_All_IsStandardAndTdd()
+    public void BuiltIn_All_IsPlanStandardAndTdd()
     {
-        Assert.Equal(["standard", "tdd"], PipelineCatalog.BuiltIn().All.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["plan", "standard", "tdd"], PipelineCatalog.BuiltIn().All.Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class PipelineCatalogTests
     {
         var error = Assert.Throws<KeyNotFoundException>(() => PipelineCatalog.BuiltIn().Get("standrd"));
 
-        Assert.Equal("no pipeline 'standrd' (did you mean 'standard'?); pipelines: standard, tdd", error.Message);
+        Assert.Equal("no pipeline 'standrd' (did you mean 'standard'?); pipelines: plan, standard, tdd", error.Message);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class PipelineCatalogTests
     {
         var error = Assert.Throws<KeyNotFoundException>(() => PipelineCatalog.BuiltIn().Get("kanban"));
 
-        Assert.Equal("no pipeline 'kanban'; pipelines: standard, tdd", error.Message);
+        Assert.Equal("no pipeline 'kanban'; pipelines: plan, standard, tdd", error.Message);
     }
 
     [Fact]
@@ -82,8 +82,8 @@ public sealed class PipelineCatalogTests
     {
         var missing = Path.Combine(Path.GetTempPath(), "wilson-no-such-dir-" + Guid.NewGuid().ToString("N"));
 
-        Assert.Equal(2, PipelineCatalog.Load(null).All.Count);
-        Assert.Equal(2, PipelineCatalog.Load(missing).All.Count);
+        Assert.Equal(3, PipelineCatalog.Load(null).All.Count);
+        Assert.Equal(3, PipelineCatalog.Load(missing).All.Count);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class PipelineCatalogTests
         var quick = catalog.Get("quick");
         Assert.Equal(["build", "shipped"], quick.Stages.Select(s => s.Name));
         Assert.Equal(file, quick.Source);
-        Assert.Equal(["quick", "standard", "tdd"], catalog.All.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["plan", "quick", "standard", "tdd"], catalog.All.Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

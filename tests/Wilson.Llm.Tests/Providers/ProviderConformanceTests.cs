@@ -92,6 +92,25 @@ public abstract class ProviderConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Several_results_in_one_message_all_reach_the_model()
+    {
+        using var client = Client();
+        var options = new ChatOptions { Tools = [WeatherTool] };
+        List<ChatMessage> conversation = [new(ChatRole.User, "what is the weather in Paris?")];
+        var first = await client.GetResponseAsync(conversation, options);
+        var call = Assert.Single(first.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        conversation.AddMessages(first);
+        conversation[^1].Contents.Add(new FunctionCallContent(call.CallId + "b", call.Name, new Dictionary<string, object?> { ["city"] = "Lyon" }));
+
+        conversation.Add(new ChatMessage(ChatRole.Tool, [new FunctionResultContent(call.CallId, "sunny in Paris"), new FunctionResultContent(call.CallId + "b", "rainy in Lyon")]));
+        await client.GetResponseAsync(conversation, options);
+
+        var sent = Server.Requests.Last(r => r.Model == Model).Body;
+        Assert.Contains("sunny in Paris", sent, StringComparison.Ordinal);
+        Assert.Contains("rainy in Lyon", sent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_is_reported()
     {
         using var client = Client();

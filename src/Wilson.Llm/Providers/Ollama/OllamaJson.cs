@@ -12,7 +12,7 @@ internal static class OllamaJson
         var body = new JsonObject
         {
             ["model"] = model,
-            ["messages"] = new JsonArray([.. messages.Select(Message)]),
+            ["messages"] = new JsonArray([.. messages.SelectMany(Messages)]),
             ["stream"] = true,
         };
         if (modelOptions.KeepAlive is { } keepAlive)
@@ -54,18 +54,20 @@ internal static class OllamaJson
     public static JsonNode KeepAlive(TimeSpan keepAlive) =>
         keepAlive < TimeSpan.Zero ? JsonValue.Create(-1) : JsonValue.Create((long)keepAlive.TotalSeconds);
 
+    // Ollama takes one tool message per result: a message carrying several results becomes several.
+    private static IEnumerable<JsonNode> Messages(ChatMessage message)
+    {
+        var results = message.Contents.OfType<FunctionResultContent>().ToList();
+        return results.Count > 0
+            ? results.Select(result => (JsonNode)new JsonObject { ["role"] = "tool", ["content"] = ResultText(result.Result) })
+            : [Message(message)];
+    }
+
     private static JsonObject Message(ChatMessage message)
     {
         var json = new JsonObject { ["role"] = Role(message.Role) };
         var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
         var calls = message.Contents.OfType<FunctionCallContent>().ToList();
-        var result = message.Contents.OfType<FunctionResultContent>().FirstOrDefault();
-        if (result is not null)
-        {
-            json["role"] = "tool";
-            json["content"] = ResultText(result.Result);
-            return json;
-        }
 
         json["content"] = text;
         if (calls.Count > 0)

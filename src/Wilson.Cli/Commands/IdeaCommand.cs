@@ -1,0 +1,169 @@
+using System.CommandLine;
+using Wilson.Cli.Projects;
+using Wilson.Cli.Serving;
+using Wilson.Core.Events;
+using Wilson.Core.Items;
+using Wilson.Core.Storage;
+using Wilson.Core.Workflow;
+using Wilson.Llm;
+
+namespace Wilson.Cli.Commands;
+
+/// <summary>
+/// <c>wilson idea "add X and Y"</c>: the idea becomes a plan item, which the planner breaks into work
+/// items with acceptance criteria and dependencies. With <c>--wait</c> Wilson runs here until the plan is
+/// done (every item merged) or needs a person, showing what happens; without it, <c>wilson serve</c> does the work.
+/// </summary>
+internal static class IdeaCommand
+{
+    private const int TitleLength = 80;
+
+    // What is worth a line while waiting; agent output stays in `wilson events`.
+    private static readonly HashSet<string> Shown =
+    [
+        EventTypes.ItemCreated, EventTypes.ItemTransitioned, EventTypes.ExecutionFinished, EventTypes.ApprovalRequired, EventTypes.ItemApproved,
+        EventTypes.ItemMerged, EventTypes.ItemFeedback,
+    ];
+
+    public static Command Create(CliEnvironment environment, GlobalOptions options)
+    {
+        var idea = new Argument<string>("idea") { Description = "What you want, in your words" };
+        var wait = new Option<bool>("--wait") { Description = "Run here until the plan is done or needs you, and show the progress" };
+        var workers = new Option<int>("--workers") { Description = "With --wait: agents at once", DefaultValueFactory = _ => 2 };
+        var command = new Command("idea", "Turn an idea into a plan of work items (the planner), and with --wait see it built") { idea, wait, workers };
+        command.SetCliAction(environment, options, async (cli, cancellationToken) =>
+        {
+            var text = cli.Get(idea).Trim();
+            if (text.Length == 0)
+            {
+                throw new CliException("the idea is empty: say what you want, e.g. wilson idea \"add a health endpoint\"");
+            }
+
+            await using var project = await cli.OpenProjectAsync(cancellationToken);
+            var start = await project.Store.GetLastSequenceAsync(cancellationToken);
+            var plan = ItemWrites.Require(await project.Store.AddItemAsync(project.Project.Id, new NewWorkItem
+            {
+                Title = Title(text),
+                Description = text,
+                AcceptanceCriteria = ["the idea is broken into work items, each with acceptance criteria, with dependencies where order matters"],
+                Kind = WorkKind.Plan,
+                Pipeline = "plan",
+                Priority = 2,
+            }, Actor.CurrentUser(), cancellationToken));
+            cli.Output.WriteLine($"{plan.Key} is the plan for your idea; the planner breaks it into items" +
+                (project.Config.Approvals.PlanReview ? $", which wait for `wilson approve {plan.Key}` (plan review is on)." : "."));
+            if (!cli.Get(wait))
+            {
+                cli.Output.WriteLine($"`wilson serve` does the work; follow it with `wilson events --follow`, or run `wilson idea ... --wait`.");
+                return ExitCodes.Success;
+            }
+
+            return await WaitAsync(cli, project, plan, start, cli.Get(workers), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> WaitAsync(CliContext cli, ProjectContext project, WorkItem plan, long start, int workers, CancellationToken cancellationToken)
+    {
+        if (project.Config.Models.IsEmpty)
+        {
+            throw new CliException("no models are configured: add the models section to .wilson/wilson.yaml (or `wilson init --profile`), then try again");
+        }
+
+        var catalog = ModelsCommand.Catalog(cli, project.Config);
+        await using var models = new ModelServices(catalog, project.Store, new OutputModelEvents(cli.Output), cli.Time, cli.Environment.Variable);
+        var orchestrator = await ServeCommand.OrchestratorAsync(
+            cli, project, models, catalog, workers, LeaseSweeper.IntervalFor(project.Config.LeaseDuration), cancellationToken);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var working = orchestrator.RunAsync(running.Token);
+        IReadOnlyList<WorkItem> items = [plan];
+        try
+        {
+            await foreach (var e in project.Store.WatchEventsAsync(new EventQuery { AfterSequence = start, ProjectId = project.Project.Id }, running.Token))
+            {
+                if (Shown.Contains(e.Type))
+                {
+                    EventsCommand.Write(cli, e);
+                }
+
+                if (e.Type is EventTypes.ItemTransitioned or EventTypes.ItemCreated or EventTypes.ApprovalRequired)
+                {
+                    items = await PlanItemsAsync(project, plan, cancellationToken);
+                    if (Settled(plan, items, await AwaitingAPersonAsync(project, items, start, cancellationToken)))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await running.CancelAsync();
+            try
+            {
+                await working;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped: the plan is settled, or Ctrl+C.
+            }
+        }
+
+        cli.Output.WriteLine("");
+        foreach (var item in items)
+        {
+            cli.Output.WriteLine($"{item.Key,-6} {item.Status,-17} {item.Stage,-10} {item.Title}");
+        }
+
+        var done = items.All(i => i.Status == WorkStatus.Done);
+        cli.Output.WriteLine(done
+            ? $"The plan is done: every item is merged into {project.Config.DefaultBranch}."
+            : "The plan needs you: see the items above (`wilson item show`, `wilson approve`, `wilson feedback`, `wilson retry`).");
+        return done ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    private static async Task<IReadOnlyList<WorkItem>> PlanItemsAsync(ProjectContext project, WorkItem plan, CancellationToken cancellationToken)
+    {
+        var all = await project.Store.ListItemsAsync(project.Project.Id, ItemQuery.All, cancellationToken);
+        var keys = new HashSet<string>([plan.Key], StringComparer.Ordinal);
+
+        // The plan's items, and what they in turn created (bugs a tester reported): the whole family.
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var item in all.Where(i => i.Parent is { } parent && keys.Contains(parent) && !keys.Contains(i.Key)))
+            {
+                grew = keys.Add(item.Key);
+            }
+        }
+
+        return [.. all.Where(i => keys.Contains(i.Key))];
+    }
+
+    private static async Task<HashSet<string>> AwaitingAPersonAsync(ProjectContext project, IReadOnlyList<WorkItem> items, long start, CancellationToken cancellationToken)
+    {
+        var asked = await project.Store.ReadEventsAsync(new EventQuery { AfterSequence = start, ProjectId = project.Project.Id, Limit = 100_000 }, cancellationToken);
+        var approved = await project.Store.ListApprovedAsync(project.Project.Id, cancellationToken);
+        return [.. items.Where(i => i.Status == WorkStatus.AwaitingApproval
+            && asked.Any(e => e.Type == EventTypes.ApprovalRequired && e.ItemKey == i.Key)
+            && approved.All(a => a.Key != i.Key)).Select(i => i.Key)];
+    }
+
+    // Settled: the plan and its items are done, or what is left waits for a person (blocked, failed, or an
+    // approval only a person gives, the plan's own with plan review).
+    private static bool Settled(WorkItem plan, IReadOnlyList<WorkItem> items, HashSet<string> awaitingAPerson)
+    {
+        bool WaitsForAPerson(WorkItem item) =>
+            item.Status is WorkStatus.Blocked or WorkStatus.Failed or WorkStatus.Cancelled || awaitingAPerson.Contains(item.Key);
+
+        var current = items.FirstOrDefault(i => i.Key == plan.Key) ?? plan;
+        return WaitsForAPerson(current)
+            || (current.Status == WorkStatus.Done && items.Where(i => i.Key != plan.Key).All(i => i.Status == WorkStatus.Done || WaitsForAPerson(i)));
+    }
+
+    private static string Title(string idea)
+    {
+        var line = idea.Split('\n')[0].Trim();
+        return line.Length <= TitleLength ? line : line[..TitleLength].TrimEnd() + "...";
+    }
+}
