@@ -28,13 +28,7 @@ public sealed class ChildProcess : IAsyncDisposable
     public static ChildProcess StartMode(string mode, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Wilson.Testing.dll");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("dotnet");
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add(mode);
         foreach (var arg in args)
@@ -42,6 +36,16 @@ public sealed class ChildProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        return Start(info);
+    }
+
+    /// <summary>Starts <paramref name="info"/> (its output redirected here; stdin closed at once).</summary>
+    public static ChildProcess Start(ProcessStartInfo info)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        info.UseShellExecute = false;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) =>
@@ -109,6 +113,13 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL to the process alone, as kill -9 does: what it started lives on, orphaned.</summary>
+    public async Task CrashAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>SIGKILL, no chance to clean up: what a crash looks like.</summary>
