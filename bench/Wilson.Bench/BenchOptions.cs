@@ -6,7 +6,7 @@ namespace Wilson.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--only sqlite|postgres|models|commands] [--tokens 10000]";
+        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--only sqlite|postgres|models|commands|orchestration] [--tokens 10000]";
 
     public int Items { get; init; } = 10_000;
 
@@ -30,6 +30,8 @@ internal sealed record BenchOptions
 
     public bool RunsCommands => Only is null or "commands";
 
+    public bool RunsOrchestration => Only is null or "orchestration";
+
     /// <summary>The options, or null with <paramref name="error"/> set when the command line is wrong.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
@@ -47,11 +49,11 @@ internal sealed record BenchOptions
             var value = args[++i];
             switch (name)
             {
-                case "--only" when value is "sqlite" or "postgres" or "models" or "commands":
+                case "--only" when value is "sqlite" or "postgres" or "models" or "commands" or "orchestration":
                     options = options with { Only = value };
                     break;
                 case "--only":
-                    error = $"--only: '{value}' is not sqlite, postgres, models or commands";
+                    error = $"--only: '{value}' is not sqlite, postgres, models, commands or orchestration";
                     return null;
                 case "--items" or "--workers" or "--batch" or "--events" or "--tokens":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)

@@ -79,6 +79,15 @@ if (options.RunsCommands)
     await CommandsBench.RunAsync(report, cancellationToken);
 }
 
+if (options.RunsOrchestration)
+{
+    await OrchestrationBench.RunAsync("SQLite NORMAL", TestStores.NewSqlite(directory.Path), targeted: true, report, cancellationToken);
+    var orchestrationPostgres = Environment.GetEnvironmentVariable("WILSON_BENCH_POSTGRES") is { Length: > 0 } given
+        ? given
+        : await (await PostgresServer.GetAsync()).CreateDatabaseAsync("wilson_bench_orchestration", cancellationToken);
+    await OrchestrationBench.RunAsync("PostgreSQL", DatabaseLocation.Postgres(orchestrationPostgres), targeted: false, report, cancellationToken);
+}
+
 report.Print(Console.Out, machine);
 return 0;
 

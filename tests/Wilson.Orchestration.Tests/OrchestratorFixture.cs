@@ -95,7 +95,9 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
                 {FakeModelScript.DefaultModelName}:
                   endpoint: local
               purposes:
+                plan: {FakeModelScript.DefaultModelName}
                 code: {FakeModelScript.DefaultModelName}
+                test: {FakeModelScript.DefaultModelName}
                 review: {FakeModelScript.DefaultModelName}
             """);
         Store = await WorkStoreFactory.OpenAsync(
@@ -149,11 +151,13 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
     public async Task<List<Wilson.Core.Events.WorkEvent>> EventsAsync(string key) =>
         [.. await Store.ReadEventsAsync(new Wilson.Core.Events.EventQuery { ProjectId = Project.Id, ItemKey = key, Limit = 10_000 }, Ct)];
 
-    public async Task<WorkItem> AddAsync(string title, params string[] dependsOn)
+    public Task<WorkItem> AddAsync(string title, params string[] dependsOn) => AddToAsync("quick", title, dependsOn);
+
+    public async Task<WorkItem> AddToAsync(string pipeline, string title, params string[] dependsOn)
     {
         var result = await Store.AddItemAsync(Project.Id, new NewWorkItem
         {
-            Title = title, AcceptanceCriteria = [$"{title} works"], Dependencies = dependsOn, Pipeline = "quick",
+            Title = title, AcceptanceCriteria = [$"{title} works"], Dependencies = dependsOn, Pipeline = pipeline,
         }, Actor.Person("ada"), Ct);
         return result.Item ?? throw new InvalidOperationException(result.Error);
     }

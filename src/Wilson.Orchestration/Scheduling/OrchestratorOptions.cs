@@ -1,3 +1,4 @@
+using Wilson.Core.Items;
 using Wilson.Orchestration.Pipelines;
 
 namespace Wilson.Orchestration.Scheduling;
@@ -21,4 +22,7 @@ public sealed record OrchestratorOptions
     public TimeSpan SafetyInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     public RetryPolicy Retry { get; init; } = new();
+
+    /// <summary>Told, in the worker, right after a stage's result was committed: the item as it now is, the stage that ran, and the decision (live views, measurements).</summary>
+    public Action<WorkItem, string, StageDecision>? OnStageCommitted { get; init; }
 }

@@ -93,6 +93,11 @@ internal sealed class Worker(
         var target = decision.Backoff > TimeSpan.Zero ? decision.Target with { NotBefore = time.GetUtcNow() + decision.Backoff } : decision.Target;
         var completed = await store.CompleteAsync(claimed, name, target, decision.Reason, Actor.System, CancellationToken.None);
         RetryAt = completed.Succeeded ? target.NotBefore : null;
+        if (completed.Succeeded)
+        {
+            options.OnStageCommitted?.Invoke(completed.Item!, stage.Name, decision);
+        }
+
         await PublishAsync(EventTypes.WorkerFinished, new
         {
             worker = name, stage = stage.Name, role, result = outcome.ToString(), decision = decision.Kind.ToString(),
