@@ -92,4 +92,26 @@ public sealed class StatusCommandTests
         Assert.Contains("Dead letter (Failed)", run.Stdout, StringComparison.Ordinal);
         Assert.Single(lines, l => l.Contains("Crashes", StringComparison.Ordinal) && l.Contains("T-1", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Status_ShowsWhatTheAgentOnARunningItemIsDoing()
+    {
+        using var repository = await TempGitRepository.CreateInitialisedAsync();
+        await Cli.RunAsync(repository.Path, "item", "add", "Busy", "-c", "x");
+        await using (var store = await WorkStoreFactory.OpenAsync(
+            DatabaseLocation.Sqlite(repository.Combine(".wilson", "wilson.db")), new WorkflowStateMachine(PipelineCatalog.BuiltIn()), TimeProvider.System, CancellationToken.None))
+        {
+            var claimed = (await store.ClaimAsync(new ClaimRequest("host-1-w3", TimeSpan.FromMinutes(5)), CancellationToken.None))!;
+            var execution = await store.StartExecutionAsync(
+                new Wilson.Core.Executions.NewExecution(claimed.ProjectId, claimed.Key, claimed.Stage, "planner", "host-1-w3"), Actor.Agent("planner"), CancellationToken.None);
+            await store.AppendTranscriptStepAsync(execution.Id, new Wilson.Core.Executions.TranscriptStep(1, "reading", "[]", "[]", TimeProvider.System.GetUtcNow()), CancellationToken.None);
+        }
+
+        var json = await Cli.RunAsync(repository.Path, "status", "--json");
+        var text = await Cli.RunAsync(repository.Path, "status");
+
+        var agent = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("agents")[0];
+        Assert.Equal(("T-1", "host-1-w3", "planner", 1), (agent.GetProperty("item").GetString(), agent.GetProperty("worker").GetString(), agent.GetProperty("role").GetString(), agent.GetProperty("step").GetInt32()));
+        Assert.Contains("planner, step 1", text.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -17,19 +17,36 @@ internal static class StatusCommand
         {
             await using var project = await cli.OpenProjectAsync(cancellationToken);
             var summary = await project.Store.GetStatusAsync(project.Project.Id, cancellationToken);
+            var agents = await AgentsAsync(project, summary.Running, cancellationToken);
             if (cli.Json)
             {
-                cli.Output.WriteJson(new StatusReport(project.Project.Name, summary.ProjectPaused, summary.Counts, summary.Running, summary.DeadLetter));
+                cli.Output.WriteJson(new StatusReport(project.Project.Name, summary.ProjectPaused, summary.Counts, summary.Running, summary.DeadLetter, agents));
                 return ExitCodes.Success;
             }
 
-            Write(cli.Output.Console, project, summary, cli.Time);
+            Write(cli.Output.Console, project, summary, agents, cli.Time);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void Write(IAnsiConsole console, ProjectContext project, StatusSummary summary, TimeProvider time)
+    // What each running item's agent is doing, read from its open execution: any process's workers show.
+    private static async Task<List<RunningAgent>> AgentsAsync(ProjectContext project, IReadOnlyList<WorkItem> running, CancellationToken cancellationToken)
+    {
+        var agents = new List<RunningAgent>();
+        foreach (var item in running)
+        {
+            var open = (await project.Store.ListExecutionsAsync(project.Project.Id, item.Key, cancellationToken)).LastOrDefault(e => e.EndedAt is null);
+            if (open is not null && await project.Store.GetExecutionAsync(open.Id, cancellationToken) is { } execution)
+            {
+                agents.Add(new RunningAgent(item.Key, execution.Worker, execution.Stage, execution.Role, execution.Transcript.Count, execution.StartedAt));
+            }
+        }
+
+        return agents;
+    }
+
+    private static void Write(IAnsiConsole console, ProjectContext project, StatusSummary summary, IReadOnlyList<RunningAgent> agents, TimeProvider time)
     {
         console.MarkupLine(summary.ProjectPaused
             ? $"Project [bold]{Markup.Escape(project.Project.Name)}[/]: [yellow]paused[/] (no item is started; resume with `wilson resume --all`)"
@@ -52,13 +69,15 @@ internal static class StatusCommand
         }
         else
         {
-            var running = new Table().Title("Running").AddColumns("Key", "Title", "Stage", "Owner", "Lease expires");
+            var running = new Table().Title("Running").AddColumns("Key", "Title", "Stage", "Agent", "Owner", "Lease expires");
             foreach (var item in summary.Running)
             {
+                var agent = agents.FirstOrDefault(a => a.Item == item.Key);
                 running.AddRow(
                     new Text(item.Key),
                     new Text(item.Title),
                     new Text(item.Stage),
+                    new Text(agent is null ? "-" : $"{agent.Role}, step {agent.Step}, for {ItemDisplay.Relative(agent.StartedAt, time).Replace(" ago", "", StringComparison.Ordinal)}"),
                     new Text(item.Lease?.Owner ?? "-"),
                     new Text(item.Lease is { } lease ? $"{ItemDisplay.Time(lease.ExpiresAt, time)} ({ItemDisplay.Relative(lease.ExpiresAt, time)})" : "-"));
             }

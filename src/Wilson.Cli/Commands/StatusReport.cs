@@ -9,4 +9,8 @@ internal sealed record StatusReport(
     bool Paused,
     IReadOnlyList<StageStatusCount> Counts,
     IReadOnlyList<WorkItem> Running,
-    IReadOnlyList<WorkItem> DeadLetter);
+    IReadOnlyList<WorkItem> DeadLetter,
+    IReadOnlyList<RunningAgent> Agents);
+
+/// <summary>What the agent on a running item is doing: its worker, role, step, and since when (from its open execution).</summary>
+internal sealed record RunningAgent(string Item, string Worker, string Stage, string Role, int Step, DateTimeOffset StartedAt);
