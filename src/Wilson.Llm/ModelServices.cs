@@ -50,10 +50,10 @@ public sealed class ModelServices : IAsyncDisposable
     /// <summary>Where a call for <paramref name="purpose"/> at <paramref name="tier"/> would go now, and why.</summary>
     public RouteDecision Route(string purpose, ComplexityTier tier) => _router.Choose(new RouteRequest(purpose, tier), _facts.Snapshot());
 
-    /// <summary>The client for one role's calls on behalf of <paramref name="context"/>.</summary>
-    public IChatClient ClientFor(CallContext context, ComplexityTier tier)
+    /// <summary>The client for one role's calls on behalf of <paramref name="context"/>; <paramref name="pinned"/> is a model a person chose for the work.</summary>
+    public IChatClient ClientFor(CallContext context, ComplexityTier tier, string? pinned = null)
     {
-        IChatClient routed = new RoutedChatClient(context.Purpose, tier, _router, _facts, Lifecycle, _clients, _resilience, _events);
+        IChatClient routed = new RoutedChatClient(context.Purpose, tier, _router, _facts, Lifecycle, _clients, _resilience, _events, pinned);
         // The first added is the outermost: the budget is checked before anything else happens.
         return new ChatClientBuilder(routed)
             .Use(inner => new BudgetChatClient(inner, Catalog, context, _ledger, _events, _time))

@@ -144,6 +144,22 @@ public sealed class OversightTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reassigned_role_runs_the_items_next_stage()
+    {
+        await _fixture.AddAsync("Tested");
+
+        var reassigned = await Oversight.ReassignAsync("T-1", "tester", null, [FakeModelScript.DefaultModelName], Ada, Ct);
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval), "Tested runs its stages");
+
+        Assert.Equal(("tester", (string?)null), (reassigned.Context.Role, reassigned.Context.Model));
+        Assert.All(await ExecutionsAsync("T-1"), e => Assert.Equal("tester", e.Role));
+        var wrongRole = await Assert.ThrowsAsync<OversightException>(() => Oversight.ReassignAsync("T-1", "boss", null, [], Ada, Ct));
+        var wrongModel = await Assert.ThrowsAsync<OversightException>(() => Oversight.ReassignAsync("T-1", null, "gpt-9", [FakeModelScript.DefaultModelName], Ada, Ct));
+        Assert.Equal("unknown role 'boss'; roles: planner, developer, tester, reviewer, security, docs", wrongRole.Message);
+        Assert.Equal($"no model 'gpt-9' in wilson.yaml; models: {FakeModelScript.DefaultModelName}", wrongModel.Message);
+    }
+
+    [Fact]
     public async Task Actions_that_make_no_sense_are_refused_saying_why_and_change_nothing()
     {
         var item = await _fixture.AddAsync("Waiting");

@@ -24,6 +24,7 @@ internal static class OversightCommands
         Decision(environment, options, "cancel", "Cancel an item for good (a running agent is stopped at once)", "cancelled from the command line",
             async (oversight, key, reason, ct) => $"{(await oversight.CancelAsync(key, reason, Actor.CurrentUser(), ct)).Key} cancelled"),
         CreateFeedback(environment, options),
+        CreateReassign(environment, options),
     ];
 
     /// <summary>The oversight service for the project, with the key as the project spells it.</summary>
@@ -44,6 +45,23 @@ internal static class OversightCommands
             var (oversight, itemKey) = For(project, cli.Get(key));
             var why = cli.Get(reason) is { Length: > 0 } given ? given.Trim() : defaultReason ?? "";
             cli.Output.WriteLine(await act(oversight, itemKey, why, cancellationToken));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command CreateReassign(CliEnvironment environment, GlobalOptions options)
+    {
+        var key = new Argument<string>("key") { Description = "The item, e.g. T-3" };
+        var role = new Option<string?>("--role") { Description = "The role for its next runs (\"\" for each stage's own)" };
+        var model = new Option<string?>("--model") { Description = "The model for its next runs, from wilson.yaml (\"\" for the router's choice)" };
+        var command = new Command("reassign", "Give an item's next runs another role or another model") { key, role, model };
+        command.SetCliAction(environment, options, async (cli, cancellationToken) =>
+        {
+            await using var project = await cli.OpenProjectAsync(cancellationToken);
+            var (oversight, itemKey) = For(project, cli.Get(key));
+            var item = await oversight.ReassignAsync(itemKey, cli.Get(role), cli.Get(model), [.. project.Config.Models.Models.Keys], Actor.CurrentUser(), cancellationToken);
+            cli.Output.WriteLine($"{itemKey} reassigned: role {item.Context.Role ?? "of each stage"}, model {item.Context.Model ?? "as routed"}; from its next run");
             return ExitCodes.Success;
         });
         return command;

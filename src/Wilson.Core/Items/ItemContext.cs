@@ -8,4 +8,10 @@ public sealed record ItemContext
     public IReadOnlyList<string> RelevantFiles { get; init; } = [];
 
     public string? Branch { get; init; }
+
+    /// <summary>The role a person assigned to the item's stages; null: each stage's own role.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>The model a person assigned to the item's work; null: routed by purpose and tier.</summary>
+    public string? Model { get; init; }
 }

@@ -20,7 +20,13 @@ public sealed class ModelRouter(ModelCatalog catalog)
             return new RouteDecision(null, $"{MechanicalPrefix}: {request.Purpose} takes the mechanical path, no model");
         }
 
-        if (!catalog.Purposes.TryGetValue(request.Purpose, out var names) || names.Count == 0)
+        if (request.Pinned is { } pinned && !catalog.Models.ContainsKey(pinned))
+        {
+            return new RouteDecision(null, $"the model chosen for this work, {pinned}, is not in wilson.yaml (models: {string.Join(", ", catalog.Models.Keys)})");
+        }
+
+        IReadOnlyList<string>? names = request.Pinned is { } chosen ? [chosen] : catalog.Purposes.GetValueOrDefault(request.Purpose);
+        if (names is null || names.Count == 0)
         {
             return new RouteDecision(null, $"no model is configured for {request.Purpose} (models.purposes in wilson.yaml)");
         }

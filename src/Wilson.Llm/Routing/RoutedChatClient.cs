@@ -19,7 +19,8 @@ public sealed class RoutedChatClient(
     ModelLifecycle lifecycle,
     ChatClientCache clients,
     EndpointResilience resilience,
-    IModelEventSink events) : IChatClient
+    IModelEventSink events,
+    string? pinned = null) : IChatClient
 {
     public const string ModelKey = "wilson.model";
     public const string EndpointKey = "wilson.endpoint";
@@ -41,7 +42,7 @@ public sealed class RoutedChatClient(
         ModelCallException? firstFailure = null;
         while (true)
         {
-            var decision = router.Choose(new RouteRequest(purpose, tier, tried), facts.Snapshot());
+            var decision = router.Choose(new RouteRequest(purpose, tier, tried, pinned), facts.Snapshot());
             if (decision.Mechanical)
             {
                 throw new InvalidOperationException($"{decision.Reason}: the caller runs it without a model");

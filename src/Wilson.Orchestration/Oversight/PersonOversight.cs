@@ -122,6 +122,36 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
         return Require(await store.TransitionAsync(project.Id, key, TransitionTarget.ToStage(next.Name), $"stage {item.Stage} skipped: {reason}", actor, item.Version, cancellationToken));
     }
 
+    /// <summary>
+    /// Another role (<paramref name="role"/>) or model (<paramref name="model"/>, a name from wilson.yaml) for the item's
+    /// next runs; null leaves that choice as it is, an empty string returns it to the pipeline's and the router's.
+    /// </summary>
+    public async Task<WorkItem> ReassignAsync(string key, string? role, string? model, IReadOnlyCollection<string> models, Actor actor, CancellationToken cancellationToken)
+    {
+        var item = await ItemAsync(key, cancellationToken);
+        if (role is { Length: > 0 } && !Pipeline.Roles.Contains(role))
+        {
+            throw new OversightException($"unknown role '{role}'; roles: {string.Join(", ", Pipeline.Roles)}");
+        }
+
+        if (model is { Length: > 0 } && !models.Contains(model))
+        {
+            throw new OversightException($"no model '{model}' in wilson.yaml; models: {(models.Count == 0 ? "none" : string.Join(", ", models))}");
+        }
+
+        if (role is null && model is null)
+        {
+            throw new OversightException("say what to reassign: a role, a model, or both");
+        }
+
+        var context = item.Context with
+        {
+            Role = role is null ? item.Context.Role : role.Length == 0 ? null : role,
+            Model = model is null ? item.Context.Model : model.Length == 0 ? null : model,
+        };
+        return Require(await store.EditItemAsync(project.Id, key, new ItemEdit { Context = context }, item.Version, actor, cancellationToken));
+    }
+
     /// <summary>Done now, as it is: no further stage, no merge.</summary>
     public async Task<WorkItem> ForceCompleteAsync(string key, string reason, Actor actor, CancellationToken cancellationToken)
     {

@@ -39,7 +39,7 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
             HandoffIn = run.HandoffIn,
             SystemPrompt = RolePrompts.For(run.Role, workspace.PromptsDirectory),
             Briefing = Briefing(item, run, feedback),
-            ClientFor = execution => models.ClientFor(new CallContext(purpose, item.ProjectId, item.Key, execution.Id), tier),
+            ClientFor = execution => models.ClientFor(new CallContext(purpose, item.ProjectId, item.Key, execution.Id), tier, item.Context.Model),
             ToolsFor = (_, onCommand) =>
             [
                 .. new AgentTools(worktree, workspace.ArtifactsOf(item.Key), runner, workspace.Git, workspace.Config.TestCommand, onCommand, workspace.Limits).All(),

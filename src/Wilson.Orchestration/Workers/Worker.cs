@@ -41,7 +41,7 @@ internal sealed class Worker(
     public async Task RunAsync(CancellationToken stopping)
     {
         var stage = pipeline.FindStage(claimed.Stage) ?? throw new InvalidOperationException($"{claimed.Key} is at stage '{claimed.Stage}', which pipeline '{pipeline.Name}' does not have");
-        var role = stage.Role ?? throw new InvalidOperationException($"{claimed.Key} is Ready at '{stage.Name}', a stage no agent works");
+        var role = claimed.Context.Role ?? stage.Role ?? throw new InvalidOperationException($"{claimed.Key} is Ready at '{stage.Name}', a stage no agent works");
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _run = run;
         var heartbeat = HeartbeatAsync(run);

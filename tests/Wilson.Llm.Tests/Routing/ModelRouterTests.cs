@@ -107,6 +107,21 @@ public sealed class ModelRouterTests
     }
 
     [Fact]
+    public void A_model_a_person_chose_is_the_only_one_considered()
+    {
+        var facts = new Dictionary<string, ModelFacts> { ["coder:7b"] = Warm, ["coder:14b"] = Up, ["sonnet"] = Down };
+
+        var chosen = Router.Choose(new RouteRequest("code", ComplexityTier.Standard, Pinned: "coder:14b"), facts);
+        var down = Router.Choose(new RouteRequest("code", ComplexityTier.Standard, Pinned: "sonnet"), facts);
+        var unknown = Router.Choose(new RouteRequest("code", ComplexityTier.Standard, Pinned: "gpt-9"), facts);
+
+        Assert.Equal("coder:14b", chosen.Model?.Name);
+        Assert.True(down.NoModel);
+        Assert.Equal("no model can take code now (sonnet: endpoint down)", down.Reason);
+        Assert.StartsWith("the model chosen for this work, gpt-9, is not in wilson.yaml", unknown.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Native_tool_support_wins_between_equals()
     {
         var decision = Router.Choose(new RouteRequest("docs", ComplexityTier.Standard), new Dictionary<string, ModelFacts>());
