@@ -77,6 +77,7 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
               - name: review
                 role: reviewer
                 on_fail: develop
+                mechanical: true
               - name: done
             """);
         Pipelines = PipelineCatalog.Load(_directory.Combine(".wilson", "pipelines"));

@@ -89,6 +89,23 @@ public sealed class OrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_trivial_item_passes_a_mechanical_stage_by_its_checks_without_a_model()
+    {
+        var added = await _fixture.Store.AddItemAsync(_fixture.Project.Id, new NewWorkItem
+        {
+            Title = "Fix a typo", AcceptanceCriteria = ["`sh test.sh` passes"], Pipeline = "quick", Tier = ComplexityTier.Trivial,
+        }, Actor.Person("ada"), Ct);
+        Assert.True(added.Succeeded, added.Error);
+
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval, "review"), "the typo fix waits for approval");
+
+        var review = (await ExecutionsAsync("T-1")).Single(e => e.Stage == "review");
+        Assert.Equal((ExecutionResult.Pass, (string?)null, 0L), (review.Result!.Value, review.Model, review.TokensIn + review.TokensOut));
+        Assert.Equal("trivial work, checked mechanically:\nPASS command_succeeds sh test.sh: `sh test.sh` exited 0", review.Summary);
+        Assert.DoesNotContain(_fixture.Server.Requests, r => r.Body.Contains("Stage: review", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_blocked_agent_leaves_the_item_blocked_with_its_question()
     {
         await _fixture.AddAsync("Delta");

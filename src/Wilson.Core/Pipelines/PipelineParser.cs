@@ -14,12 +14,13 @@ namespace Wilson.Core.Pipelines;
 ///     on_fail: develop
 ///     gate: approval      # optional
 ///     expect: tests_pass  # optional: tests_fail | tests_pass
+///     mechanical: true    # optional: a trivial item passes by its mechanical checks, no model
 /// </code>
 /// </summary>
 public static class PipelineParser
 {
     private static readonly string[] PipelineKeys = ["name", "description", "stages"];
-    private static readonly string[] StageKeys = ["name", "role", "on_fail", "gate", "expect", "description"];
+    private static readonly string[] StageKeys = ["name", "role", "on_fail", "gate", "expect", "description", "mechanical"];
     private static readonly string[] Gates = ["none", "approval"];
     private static readonly string[] Expectations = ["none", "tests_fail", "tests_pass"];
 
@@ -83,7 +84,8 @@ public static class PipelineParser
             "tests_pass" => StageExpectation.TestsPass,
             _ => StageExpectation.None,
         };
-        return new PipelineStage(name, role, reader.GetString(node, path, "on_fail"), gate, expect, reader.GetString(node, path, "description"));
+        return new PipelineStage(name, role, reader.GetString(node, path, "on_fail"), gate, expect, reader.GetString(node, path, "description"),
+            reader.GetBool(node, path, "mechanical") ?? false);
     }
 
     private static string? ParseChoice(StrictYamlReader reader, YamlMappingNode node, string path, string key, string[] choices)

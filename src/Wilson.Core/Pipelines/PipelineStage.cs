@@ -7,10 +7,12 @@ namespace Wilson.Core.Pipelines;
 /// <param name="Gate">Whether the stage waits for approval.</param>
 /// <param name="Expect">What the tests must do at the end of the stage.</param>
 /// <param name="Description">A line for people reading the board.</param>
+/// <param name="Mechanical">True when a trivial item passes the stage by its mechanical checks alone, without a model.</param>
 public sealed record PipelineStage(
     string Name,
     string? Role,
     string? OnFail = null,
     StageGate Gate = StageGate.None,
     StageExpectation Expect = StageExpectation.None,
-    string? Description = null);
+    string? Description = null,
+    bool Mechanical = false);

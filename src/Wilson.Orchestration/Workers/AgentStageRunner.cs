@@ -3,6 +3,7 @@ using System.Text;
 using Wilson.Agents;
 using Wilson.Agents.Running;
 using Wilson.Agents.Verification;
+using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
@@ -29,6 +30,11 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
         var purpose = PurposeOf(run.Role);
         var tier = run.Escalated ? ComplexityTier.Complex : item.Tier == ComplexityTier.Trivial ? ComplexityTier.Standard : item.Tier;
         var steps = VerificationSteps(run);
+        if (item.Tier == ComplexityTier.Trivial && run.Stage.Mechanical && item.Context.Model is null)
+        {
+            return await MechanicalAsync(run, new Verifier(worktree, runner, workspace.Git, workspace.Config.TestCommand, workspace.Limits), cancellationToken);
+        }
+
         var feedback = await store.TakeFeedbackAsync(item.ProjectId, item.Key, cancellationToken);
         var result = await new AgentExecution(store, workspace.Worktrees, workspace.Time).RunAsync(new AgentExecutionRequest
         {
@@ -56,6 +62,29 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
         }, cancellationToken);
         return new StageRunResult(result.Execution.Result!.Value, result.Execution.Summary, result.Execution, result.Attempts);
     }
+
+    // A trivial item at a stage that allows it: its checks run, and they are the result; no agent, no model.
+    private async Task<StageRunResult> MechanicalAsync(StageRun run, Verifier verifier, CancellationToken cancellationToken)
+    {
+        var item = run.Item;
+        var actor = Actor.Agent(run.Role);
+        var execution = await store.StartExecutionAsync(new NewExecution(item.ProjectId, item.Key, run.Stage.Name, run.Role, run.Worker, run.HandoffIn), actor, cancellationToken);
+        List<VerificationStep> steps = [.. MechanicalSteps(run)];
+        var report = steps.Count == 0 ? null : await verifier.RunAsync(steps, cancellationToken);
+        var result = report is null || report.Passed ? ExecutionResult.Pass : ExecutionResult.Fail;
+        var summary = report is null
+            ? "trivial work: passed mechanically, nothing to check at this stage"
+            : $"trivial work, checked mechanically:\n{report.Summary()}";
+        var closed = await store.FinishExecutionAsync(execution.Id, new ExecutionEnd(result, summary)
+        {
+            HandoffOut = run.HandoffIn,
+            VerificationReport = report?.ToJson(),
+        }, actor, CancellationToken.None);
+        return new StageRunResult(result, summary, closed);
+    }
+
+    private static IEnumerable<VerificationStep> MechanicalSteps(StageRun run) =>
+        run.Item.Verification.Concat(CriteriaSteps.From(run.Item.AcceptanceCriteria)).Concat(VerificationSteps(run)).Distinct();
 
     /// <summary>The purpose (in the models section) a role's calls are routed by.</summary>
     public static string PurposeOf(string role) => role switch

@@ -20,6 +20,7 @@ public sealed class PipelineParserTests
               - name: review
                 role: reviewer
                 gate: approval
+                mechanical: true
                 description: Someone looks first.
               - name: build
                 role: developer
@@ -33,7 +34,7 @@ public sealed class PipelineParserTests
         Assert.Equal(File, pipeline.Source);
         Assert.Equal(
             [
-                new PipelineStage("review", "reviewer", null, StageGate.Approval, StageExpectation.None, "Someone looks first."),
+                new PipelineStage("review", "reviewer", null, StageGate.Approval, StageExpectation.None, "Someone looks first.", Mechanical: true),
                 new PipelineStage("build", "developer", "review", StageGate.None, StageExpectation.TestsPass),
                 new PipelineStage("done", null),
             ],
