@@ -97,7 +97,7 @@ public sealed class PipelineParserTests
         Assert.Equal(4, error.Line);
         Assert.Equal("stages[0].rol", error.Key);
         Assert.Equal(
-            "custom.yaml:4: stages[0].rol: unknown key (did you mean 'role'?); known keys: name, role, on_fail, gate, expect, description",
+            "custom.yaml:4: stages[0].rol: unknown key (did you mean 'role'?); known keys: name, role, on_fail, gate, expect, description, mechanical",
             error.Message);
     }
 
