@@ -4,6 +4,7 @@ using Wilson.Core.Configuration;
 using Wilson.Core.Events;
 using Wilson.Cli.Projects;
 using Wilson.Llm;
+using Wilson.Llm.Usage;
 using Wilson.Orchestration.Merging;
 using Wilson.Orchestration.Scheduling;
 using Wilson.Orchestration.Workers;
@@ -85,9 +86,11 @@ internal static class ServeCommand
 
         // Commands a killed Wilson left running die before anything starts again.
         await workspace.Pids.SweepAsync(cancellationToken);
+        var budget = new StartBudget(catalog, project.Store, cli.Time);
         var options = new OrchestratorOptions
         {
             Workers = workers, LeaseDuration = project.Config.LeaseDuration, MaxAttempts = project.Config.MaxAttempts, SafetyInterval = sweepInterval,
+            StartGate = ct => budget.WhyNotAsync(project.Project.Id, ct),
         };
         return new Orchestrator(
             project.Store, project.Project, project.Pipelines, new AgentStageRunner(project.Store, workspace, models, catalog), options, cli.Time,

@@ -40,6 +40,9 @@ public static class EventTypes
 
     public const string RunResumed = "item.run_resumed";
 
+    /// <summary>The scheduler starts no new work, and why (a spent budget).</summary>
+    public const string SchedulerHeld = "scheduler.held";
+
     public const string ExecutionStarted = "execution.started";
     public const string ExecutionFinished = "execution.finished";
 

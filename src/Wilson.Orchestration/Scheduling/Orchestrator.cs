@@ -42,6 +42,7 @@ public sealed class Orchestrator(
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly string _prefix = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
     private int _started;
+    private string? _held;
     private long _nextRetryTicks = long.MaxValue;
 
     /// <summary>What each busy worker is doing.</summary>
@@ -98,7 +99,7 @@ public sealed class Orchestrator(
 
     private async Task<Worker?> ClaimAsync(CancellationToken stopping)
     {
-        if (stopping.IsCancellationRequested)
+        if (stopping.IsCancellationRequested || await HeldAsync(stopping))
         {
             return null;
         }
@@ -116,6 +117,19 @@ public sealed class Orchestrator(
         var worker = new Worker(name, item, pipelines.Get(item.Pipeline), store, stages, options, time);
         _running[name] = worker;
         return worker;
+    }
+
+    // A held start is said once (an event), not at every wake-up; the safety sweep looks again.
+    private async Task<bool> HeldAsync(CancellationToken stopping)
+    {
+        var why = options.StartGate is null ? null : await options.StartGate(stopping);
+        if (why is not null && why != _held)
+        {
+            await TryPublishAsync(new NewEvent(project.Id, null, EventTypes.SchedulerHeld, Actor.System, JsonSerializer.Serialize(new { reason = why })));
+        }
+
+        _held = why;
+        return why is not null;
     }
 
     private async Task RunWorkerAsync(Worker worker, CancellationToken stopping)

@@ -23,6 +23,9 @@ public sealed record OrchestratorOptions
 
     public RetryPolicy Retry { get; init; } = new();
 
+    /// <summary>Asked before each claim: null lets work start, a reason holds it (a spent budget, say).</summary>
+    public Func<CancellationToken, Task<string?>>? StartGate { get; init; }
+
     /// <summary>Told, in the worker, right after a stage's result was committed: the item as it now is, the stage that ran, and the decision (live views, measurements).</summary>
     public Action<WorkItem, string, StageDecision>? OnStageCommitted { get; init; }
 }

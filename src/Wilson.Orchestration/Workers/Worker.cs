@@ -6,6 +6,7 @@ using Wilson.Core.Items;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
+using Wilson.Llm.Usage;
 using Wilson.Orchestration.Pipelines;
 using Wilson.Orchestration.Scheduling;
 
@@ -47,6 +48,7 @@ internal sealed class Worker(
         var heartbeat = HeartbeatAsync(run);
         StageRunResult? result = null;
         string? error = null;
+        string? budget = null;
         var handoff = "{}";
         var failures = 0;
         try
@@ -67,6 +69,11 @@ internal sealed class Worker(
             await StoppedAsync(stopping.IsCancellationRequested ? "Wilson stopped; the item waits for the next start" : null);
             return;
         }
+        catch (BudgetExceededException ex)
+        {
+            // Retrying cannot help: a person raises the budget or waits for tomorrow.
+            budget = ex.Message;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A model that is down, a worktree git refuses: the stage failed; retries and escalation apply.
@@ -82,8 +89,8 @@ internal sealed class Worker(
             return;
         }
 
-        var outcome = result?.Result ?? ExecutionResult.Fail;
-        var summary = result?.Summary ?? error!;
+        var outcome = budget is not null ? ExecutionResult.Blocked : result?.Result ?? ExecutionResult.Fail;
+        var summary = budget is not null ? $"out of budget: {budget}" : result?.Summary ?? error!;
         var decision = PipelineEngine.Decide(pipeline, stage.Name, outcome, summary, outcome == ExecutionResult.Fail ? failures + 1 : 0, options.Retry);
         if (decision.Feedback is { } feedback)
         {
