@@ -22,6 +22,9 @@ namespace Wilson.Orchestration.Tests;
 /// </summary>
 internal sealed class OrchestratorFixture : IAsyncDisposable
 {
+    /// <summary>The model escalated work goes to: on an endpoint marked cloud, so complex work prefers it.</summary>
+    public const string StrongModel = "strong-model";
+
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     private readonly TempDirectory _directory = new("wilson-orchestrator");
@@ -45,6 +48,7 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
     public static async Task<OrchestratorFixture> StartAsync(IEnumerable<ScriptedTurn> turns)
     {
         var script = new FakeModelScript();
+        script.Models.Add(new FakeModel(StrongModel, 1L << 30));
         script.Turns.AddRange(turns);
         var fixture = new OrchestratorFixture(await FakeModelServer.StartAsync(script));
         await fixture.SetUpAsync();
@@ -92,12 +96,18 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
                 local:
                   protocol: ollama
                   url: {Server.BaseUri}
+                remote:
+                  protocol: ollama
+                  url: {Server.BaseUri}
+                  cloud: true
               models:
                 {FakeModelScript.DefaultModelName}:
                   endpoint: local
+                {StrongModel}:
+                  endpoint: remote
               purposes:
                 plan: {FakeModelScript.DefaultModelName}
-                code: {FakeModelScript.DefaultModelName}
+                code: [{FakeModelScript.DefaultModelName}, {StrongModel}]
                 test: {FakeModelScript.DefaultModelName}
                 review: {FakeModelScript.DefaultModelName}
             """);

@@ -35,6 +35,9 @@ public sealed class OrchestratorTests : IAsyncLifetime
         new ScriptedTurn { WhenContains = "T-1 Gamma\nStage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"gamma written"}""")] },
         new ScriptedTurn { WhenContains = "T-1 Gamma\nStage: review", ToolCalls = [new ScriptedToolCall("finish", """{"result":"fail","summary":"name the greeting"}""")], Once = true },
 
+        // Stubborn never passes develop.
+        new ScriptedTurn { WhenContains = "T-1 Stubborn\nStage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"fail","summary":"still broken"}""")] },
+
         // Delta asks a question; Epsilon runs until stopped.
         new ScriptedTurn { WhenContains = "T-1 Delta\nStage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"blocked","summary":"which greeting?"}""")] },
         new ScriptedTurn { WhenContains = "T-1 Epsilon\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 30"}""")] },
@@ -106,6 +109,20 @@ public sealed class OrchestratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Repeated_failures_escalate_to_the_stronger_model_then_to_a_person()
+    {
+        await _fixture.AddAsync("Stubborn");
+
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.Blocked, "develop"), "Stubborn reaches a person", OrchestratorFixture.Options with
+        {
+            Retry = new RetryPolicy { FirstBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(20) },
+        });
+
+        var models = (await ExecutionsAsync("T-1")).Select(e => e.Model).ToList();
+        Assert.Equal([FakeModelScript.DefaultModelName, FakeModelScript.DefaultModelName, FakeModelScript.DefaultModelName, OrchestratorFixture.StrongModel, OrchestratorFixture.StrongModel], models);
+    }
+
+    [Fact]
     public async Task A_blocked_agent_leaves_the_item_blocked_with_its_question()
     {
         await _fixture.AddAsync("Delta");
@@ -130,7 +147,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
         });
 
         var runs = await ExecutionsAsync("T-1");
-        Assert.Equal(6, runs.Count);
+        Assert.Equal(5, runs.Count);
         Assert.All(runs, run => Assert.Equal(ExecutionResult.Fail, run.Result));
         Assert.All(runs, run => Assert.StartsWith("error: git worktree add", run.Summary, StringComparison.Ordinal));
     }

@@ -48,14 +48,14 @@ public static class PipelineEngine
     private static StageDecision Failed(Pipeline pipeline, PipelineStage stage, string summary, int failures, RetryPolicy policy)
     {
         var limit = policy.RetriesBeforeEscalation + policy.EscalatedRetries;
-        if (failures > limit)
+        if (failures >= limit)
         {
             return new StageDecision(StageDecisionKind.Block, TransitionTarget.ToStatus(WorkStatus.Blocked),
                 $"{stage.Name} failed {failures} times in a row, a stronger model included; a person must look: {summary}");
         }
 
         var back = pipeline.FindStage(stage.OnFail ?? stage.Name)?.Name ?? stage.Name;
-        var escalate = failures > policy.RetriesBeforeEscalation;
+        var escalate = failures >= policy.RetriesBeforeEscalation;
         return new StageDecision(StageDecisionKind.Retry, TransitionTarget.ToStage(back),
             $"{stage.Name} failed ({failures} of {limit}){(escalate ? ", next on a stronger model" : "")}: {summary}")
         {

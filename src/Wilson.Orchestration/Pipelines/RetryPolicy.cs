@@ -3,7 +3,7 @@ namespace Wilson.Orchestration.Pipelines;
 /// <summary>
 /// What happens as an item keeps failing: it goes back with the failure as feedback after a growing wait;
 /// after <see cref="RetriesBeforeEscalation"/> failures in a row the next attempts run on a stronger model;
-/// after <see cref="EscalatedRetries"/> more it waits for a person.
+/// when <see cref="EscalatedRetries"/> of those fail too it waits for a person (3 + 2: five runs in all).
 /// </summary>
 public sealed record RetryPolicy
 {

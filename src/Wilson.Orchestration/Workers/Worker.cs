@@ -58,7 +58,7 @@ internal sealed class Worker(
             failures = FailuresInARow(executions);
             handoff = executions.LastOrDefault(e => e.Result == ExecutionResult.Pass)?.HandoffOut ?? "{}";
             result = await stages.RunAsync(
-                new StageRun(claimed, pipeline, stage, role, name, handoff, failures >= options.Retry.RetriesBeforeEscalation, _steering),
+                new StageRun(claimed, pipeline, stage, role, name, handoff, Escalated: failures >= options.Retry.RetriesBeforeEscalation, _steering),
                 new StageObserver { OnAgent = Observe },
                 run.Token);
         }
