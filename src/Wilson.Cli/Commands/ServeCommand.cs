@@ -90,12 +90,16 @@ internal static class ServeCommand
         var options = new OrchestratorOptions
         {
             Workers = workers, LeaseDuration = project.Config.LeaseDuration, MaxAttempts = project.Config.MaxAttempts, SafetyInterval = sweepInterval,
-            StartGate = ct => budget.WhyNotAsync(project.Project.Id, ct),
+            StartGate = async ct => await budget.WhyNotAsync(project.Project.Id, ct) ?? AtCapacity(models),
         };
         return new Orchestrator(
             project.Store, project.Project, project.Pipelines, new AgentStageRunner(project.Store, workspace, models, catalog), options, cli.Time,
             result => Report(cli, result), new MergeQueue(project.Store, workspace, project.Pipelines));
     }
+
+    // Runs already waiting for room on the models: a new one would only wait behind them, holding its item.
+    private static string? AtCapacity(ModelServices models) =>
+        models.Lifecycle.Waiting is > 0 and var waiting ? $"the models are at capacity: {waiting} run(s) wait for room" : null;
 
     // keep_alive models are loaded at start, so the first call finds them warm; a model that cannot be
     // loaded now is reported, and loads on first use instead.
