@@ -31,8 +31,15 @@ public sealed class ServeCommandTests
         var serve = Task.Run(() => WilsonCli.RunAsync(["serve"], environment, stop.Token));
         var banner = await stdout.WaitForAsync(text => text.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal), Cli.Timeout);
 
-        time.Advance(TimeSpan.FromSeconds(5));
-        var swept = await stdout.WaitForAsync(text => text.Contains("lease sweep: back to Ready after an expired lease: T-1", StringComparison.Ordinal), Cli.Timeout);
+        // The clock moves on until the sweep has run: serve may arm its timer only after a first move.
+        var sweeping = stdout.WaitForAsync(text => text.Contains("lease sweep: back to Ready after an expired lease: T-1", StringComparison.Ordinal), Cli.Timeout);
+        while (!sweeping.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(sweeping, Task.Delay(50));
+        }
+
+        var swept = await sweeping;
         await stdout.WaitForAsync(text => text.Contains("lease of worker-gone expired (attempt 1 of 3)", StringComparison.Ordinal), Cli.Timeout);
         await stop.CancelAsync();
         var exitCode = await serve;
