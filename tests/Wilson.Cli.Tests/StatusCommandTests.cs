@@ -105,13 +105,16 @@ public sealed class StatusCommandTests
             var execution = await store.StartExecutionAsync(
                 new Wilson.Core.Executions.NewExecution(claimed.ProjectId, claimed.Key, claimed.Stage, "planner", "host-1-w3"), Actor.Agent("planner"), CancellationToken.None);
             await store.AppendTranscriptStepAsync(execution.Id, new Wilson.Core.Executions.TranscriptStep(1, "reading", "[]", "[]", TimeProvider.System.GetUtcNow()), CancellationToken.None);
+            await store.AppendEventAsync(new Wilson.Core.Events.NewEvent(claimed.ProjectId, claimed.Key, Wilson.Core.Events.EventTypes.AgentModel, Actor.Agent("planner"),
+                JsonSerializer.Serialize(new { executionId = execution.Id, stage = claimed.Stage, text = "qwen2.5-coder:7b" })), CancellationToken.None);
         }
 
         var json = await Cli.RunAsync(repository.Path, "status", "--json");
         var text = await Cli.RunAsync(repository.Path, "status");
 
         var agent = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("agents")[0];
-        Assert.Equal(("T-1", "host-1-w3", "planner", 1), (agent.GetProperty("item").GetString(), agent.GetProperty("worker").GetString(), agent.GetProperty("role").GetString(), agent.GetProperty("step").GetInt32()));
-        Assert.Contains("planner, step 1", text.Stdout, StringComparison.Ordinal);
+        Assert.Equal(("T-1", "host-1-w3", "planner", "qwen2.5-coder:7b", 1),
+            (agent.GetProperty("item").GetString(), agent.GetProperty("worker").GetString(), agent.GetProperty("role").GetString(), agent.GetProperty("model").GetString(), agent.GetProperty("step").GetInt32()));
+        Assert.Contains("planner on qwen2.5-coder:7b, step 1", text.Stdout, StringComparison.Ordinal);
     }
 }

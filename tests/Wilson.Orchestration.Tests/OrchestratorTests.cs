@@ -181,7 +181,8 @@ public sealed class OrchestratorTests : IAsyncLifetime
         var orchestrator = _fixture.Orchestrator();
         var running = orchestrator.RunAsync(stop.Token);
         await Eventually.True(() => orchestrator.Workers is [{ Step: > 0 }], "Epsilon's command runs", Patience);
-        Assert.Equal(("T-1", "develop", "developer"), (orchestrator.Workers[0].ItemKey, orchestrator.Workers[0].Stage, orchestrator.Workers[0].Role));
+        Assert.Equal(("T-1", "develop", "developer", FakeModelScript.DefaultModelName),
+            (orchestrator.Workers[0].ItemKey, orchestrator.Workers[0].Stage, orchestrator.Workers[0].Role, orchestrator.Workers[0].Model));
 
         var stopped = System.Diagnostics.Stopwatch.StartNew();
         await stop.CancelAsync();

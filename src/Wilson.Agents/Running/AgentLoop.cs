@@ -325,6 +325,11 @@ public sealed class AgentLoop(
 
         if (properties.TryGetValue(RoutedChatClient.ModelKey, out var name) && name is string model)
         {
+            if (model != _model)
+            {
+                onEvent(new AgentEvent(AgentEventKind.Model, model));
+            }
+
             _model = model;
             _fallback = properties.TryGetValue(RoutedChatClient.FallbackKey, out var fallback) && fallback is true;
         }

@@ -46,4 +46,7 @@ public enum AgentEventKind
 
     /// <summary>Something the loop told the agent (a repeat, a nudge) or decided.</summary>
     Notice,
+
+    /// <summary>The model answering (when the client says which): its name, once, and again if it changes.</summary>
+    Model,
 }

@@ -42,6 +42,7 @@ public sealed class ExecutionRecorder : IAsyncDisposable
         AgentEventKind.Text => EventTypes.AgentText,
         AgentEventKind.ToolCall => EventTypes.AgentToolCall,
         AgentEventKind.ToolResult => EventTypes.AgentToolResult,
+        AgentEventKind.Model => EventTypes.AgentModel,
         _ => EventTypes.AgentNotice,
     }, agentEvent.Text));
 

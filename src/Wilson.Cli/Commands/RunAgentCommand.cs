@@ -72,6 +72,9 @@ internal static class RunAgentCommand
             case AgentEventKind.ToolCall:
                 cli.Output.WriteLine($"> {e.Text}");
                 break;
+            case AgentEventKind.Model:
+                cli.Output.WriteLine($"[model: {e.Text}]");
+                break;
             case AgentEventKind.ToolResult:
                 cli.Output.WriteLine(e.Text.Length > 400 ? e.Text[..400] + " ..." : e.Text);
                 break;

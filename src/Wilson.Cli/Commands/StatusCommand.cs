@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Wilson.Cli.Projects;
+using System.Text.Json;
+using Wilson.Core.Events;
+using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Storage;
 
@@ -39,11 +42,21 @@ internal static class StatusCommand
             var open = (await project.Store.ListExecutionsAsync(project.Project.Id, item.Key, cancellationToken)).LastOrDefault(e => e.EndedAt is null);
             if (open is not null && await project.Store.GetExecutionAsync(open.Id, cancellationToken) is { } execution)
             {
-                agents.Add(new RunningAgent(item.Key, execution.Worker, execution.Stage, execution.Role, execution.Transcript.Count, execution.StartedAt));
+                agents.Add(new RunningAgent(item.Key, execution.Worker, execution.Stage, execution.Role,
+                    await ModelOfAsync(project, execution, cancellationToken), execution.Transcript.Count, execution.StartedAt));
             }
         }
 
         return agents;
+    }
+
+    // The model answering the run, as its agent.model events said (the execution records it only when it ends).
+    private static async Task<string?> ModelOfAsync(ProjectContext project, Execution execution, CancellationToken cancellationToken)
+    {
+        var events = await project.Store.ReadEventsAsync(new EventQuery { ProjectId = project.Project.Id, ItemKey = execution.ItemKey, Limit = 100_000 }, cancellationToken);
+        return events.LastOrDefault(e => e.Type == EventTypes.AgentModel && JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("executionId").GetInt64() == execution.Id) is { } said
+            ? JsonDocument.Parse(said.PayloadJson).RootElement.GetProperty("text").GetString()
+            : null;
     }
 
     private static void Write(IAnsiConsole console, ProjectContext project, StatusSummary summary, IReadOnlyList<RunningAgent> agents, TimeProvider time)
@@ -77,7 +90,7 @@ internal static class StatusCommand
                     new Text(item.Key),
                     new Text(item.Title),
                     new Text(item.Stage),
-                    new Text(agent is null ? "-" : $"{agent.Role}, step {agent.Step}, for {ItemDisplay.Relative(agent.StartedAt, time).Replace(" ago", "", StringComparison.Ordinal)}"),
+                    new Text(agent is null ? "-" : $"{agent.Role}{(agent.Model is null ? "" : $" on {agent.Model}")}, step {agent.Step}, for {ItemDisplay.Relative(agent.StartedAt, time).Replace(" ago", "", StringComparison.Ordinal)}"),
                     new Text(item.Lease?.Owner ?? "-"),
                     new Text(item.Lease is { } lease ? $"{ItemDisplay.Time(lease.ExpiresAt, time)} ({ItemDisplay.Relative(lease.ExpiresAt, time)})" : "-"));
             }

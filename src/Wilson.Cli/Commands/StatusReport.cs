@@ -13,4 +13,4 @@ internal sealed record StatusReport(
     IReadOnlyList<RunningAgent> Agents);
 
 /// <summary>What the agent on a running item is doing: its worker, role, step, and since when (from its open execution).</summary>
-internal sealed record RunningAgent(string Item, string Worker, string Stage, string Role, int Step, DateTimeOffset StartedAt);
+internal sealed record RunningAgent(string Item, string Worker, string Stage, string Role, string? Model, int Step, DateTimeOffset StartedAt);

@@ -51,6 +51,9 @@ public static class EventTypes
     public const string AgentToolCall = "agent.tool_call";
     public const string AgentToolResult = "agent.tool_result";
 
+    /// <summary>The model answering a running agent (text: its name), when it is first known and when it changes.</summary>
+    public const string AgentModel = "agent.model";
+
     /// <summary>What the agent loop told the agent or decided (a nudge, a pause, the end).</summary>
     public const string AgentNotice = "agent.notice";
 

@@ -189,8 +189,13 @@ internal sealed class Worker(
 
     private void Observe(AgentEvent agentEvent)
     {
-        var status = Status;
-        Volatile.Write(ref _status, agentEvent.Kind == AgentEventKind.ToolCall ? status with { Step = status.Step + 1 } : status);
+        var status = Volatile.Read(ref _status);
+        Volatile.Write(ref _status, agentEvent.Kind switch
+        {
+            AgentEventKind.ToolCall => status with { Step = status.Step + 1 },
+            AgentEventKind.Model => status with { Model = agentEvent.Text },
+            _ => status,
+        });
     }
 
     private async Task PublishAsync(string type, object payload, CancellationToken cancellationToken) =>
