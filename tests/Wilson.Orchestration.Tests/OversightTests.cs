@@ -83,6 +83,27 @@ public sealed class OversightTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_paused_run_stays_paused_after_Wilson_stops_until_a_person_resumes_it()
+    {
+        await _fixture.AddAsync("Slow");
+        var first = await StartAsync();
+        await Eventually.True(() => first.Orchestrator.Workers is [{ Step: > 0 }], "Slow's first command runs", Patience);
+        await Oversight.PauseAsync("T-1", "let me look", Ada, Ct);
+        await Eventually.True(() => first.Orchestrator.Workers is [{ Paused: true }], "the run is paused", Patience);
+        await StopAsync(first);
+        Assert.Equal(WorkStatus.Ready, (await _fixture.ItemAsync("T-1")).Status);
+
+        var second = await StartAsync();
+        await Eventually.True(() => second.Orchestrator.Workers is [{ Paused: true }], "the next run starts paused", Patience);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, second.Orchestrator.Workers[0].Step);
+
+        await Oversight.ResumeAsync("T-1", "go on", Ada, Ct);
+        await Eventually.TrueAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval), "Slow finishes after the resume", Patience);
+        await StopAsync(second);
+    }
+
+    [Fact]
     public async Task Feedback_reaches_the_running_agent_at_its_next_turn()
     {
         await _fixture.AddAsync("Listen");

@@ -36,8 +36,9 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
     public async Task<WorkItem> ResumeAsync(string key, string reason, Actor actor, CancellationToken cancellationToken)
     {
         var item = await ItemAsync(key, cancellationToken);
-        if (item.Status == WorkStatus.Running)
+        if (item.Status == WorkStatus.Running || (item.Status != WorkStatus.Paused && await RunPause.StandsAsync(store, project.Id, key, cancellationToken)))
         {
+            // A paused run, running now or handed back to wait for its next worker.
             await PublishAsync(item, EventTypes.RunResumed, actor, new { reason }, cancellationToken);
             return item;
         }

@@ -7,6 +7,7 @@ using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Llm.Usage;
+using Wilson.Orchestration.Oversight;
 using Wilson.Orchestration.Pipelines;
 using Wilson.Orchestration.Scheduling;
 
@@ -56,6 +57,12 @@ internal sealed class Worker(
             await PublishAsync(EventTypes.WorkerStarted, new { worker = name, stage = stage.Name, role }, run.Token);
             var executions = await store.ListExecutionsAsync(claimed.ProjectId, claimed.Key, run.Token);
             failures = FailuresInARow(executions);
+            if (await RunPause.StandsAsync(store, claimed.ProjectId, claimed.Key, run.Token))
+            {
+                // Paused by a person in an earlier run (that process may have died): this run waits too.
+                _steering.Pause();
+            }
+
             handoff = executions.LastOrDefault(e => e.Result == ExecutionResult.Pass)?.HandoffOut ?? "{}";
             result = await stages.RunAsync(
                 new StageRun(claimed, pipeline, stage, role, name, handoff, Escalated: failures >= options.Retry.RetriesBeforeEscalation, _steering),
