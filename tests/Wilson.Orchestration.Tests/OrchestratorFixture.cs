@@ -118,6 +118,27 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
         var catalog = ModelCatalog.From(config.Models, _ => null);
         Models = new ModelServices(catalog, Store, NoModelEvents.Instance, TimeProvider.System, _ => null);
         Runner = new AgentStageRunner(Store, Workspace, Models, catalog);
+        (_config, _environment, _catalog) = (config, environment, catalog);
+    }
+
+    private ProjectConfig _config = null!;
+    private Dictionary<string, string> _environment = null!;
+    private ModelCatalog _catalog = null!;
+
+    /// <summary>A second project in the same store, with a repository of its own: what its own orchestrator runs.</summary>
+    public async Task<(Project Project, AgentStageRunner Runner)> AddProjectAsync(string name)
+    {
+        var root = _directory.Combine(name);
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, ".gitignore"), ".wilson/\n");
+        File.WriteAllText(Path.Combine(root, "test.sh"), "true\n");
+        var git = new Wilson.Agents.Git.GitProcess(_environment);
+        await git.RunAsync(root, ["init", "--quiet", "--initial-branch=main"], Ct);
+        await git.RunAsync(root, ["add", "--all"], Ct);
+        await git.RunAsync(root, ["commit", "--quiet", "-m", "another project"], Ct);
+        var project = await Store.RegisterProjectAsync(new ProjectRegistration(name, root, "main", "quick"), Actor.System, Ct);
+        var workspace = new ProjectWorkspace(project, root, _config with { Name = name }, _environment, TimeProvider.System);
+        return (project, new AgentStageRunner(Store, workspace, Models, _catalog));
     }
 
     public AgentStageRunner Runner { get; private set; } = null!;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Wilson.Core.Events;
 using Wilson.Core.Executions;
 using Wilson.Core.Items;
+using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Orchestration.Pipelines;
 using Wilson.Testing;
@@ -24,6 +25,10 @@ public sealed class OrchestratorTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _fixture = await OrchestratorFixture.StartAsync(
     [
+        // A backlog that keeps one project busy.
+        new ScriptedTurn { WhenContains = "exit 0\nbusy", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"one more done"}""")] },
+        new ScriptedTurn { WhenContains = "Backlog", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.4; echo busy"}""")] },
+
         // Alpha and Beta: each develop step takes a moment, so two workers overlap.
         new ScriptedTurn { WhenContains = "T-1 Alpha\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.6; echo alpha | tee alpha.txt"}""")] },
         new ScriptedTurn { WhenContains = "T-2 Beta\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.6; echo beta | tee beta.txt"}""")] },
@@ -120,6 +125,48 @@ public sealed class OrchestratorTests : IAsyncLifetime
 
         var models = (await ExecutionsAsync("T-1")).Select(e => e.Model).ToList();
         Assert.Equal([FakeModelScript.DefaultModelName, FakeModelScript.DefaultModelName, FakeModelScript.DefaultModelName, OrchestratorFixture.StrongModel, OrchestratorFixture.StrongModel], models);
+    }
+
+    [Fact]
+    public async Task A_busy_project_does_not_starve_another_in_the_same_store()
+    {
+        for (var i = 1; i <= 12; i++)
+        {
+            await _fixture.Store.AddItemAsync(_fixture.Project.Id, new NewWorkItem
+            {
+                Title = $"Backlog {i}", AcceptanceCriteria = ["done"], Pipeline = "quick", Priority = 1,
+            }, Actor.Person("ada"), Ct);
+        }
+
+        var (other, runner) = await _fixture.AddProjectAsync("other");
+        await _fixture.Store.AddItemAsync(other.Id, new NewWorkItem { Title = "Small thing", AcceptanceCriteria = ["done"], Pipeline = "quick", Priority = 9 }, Actor.Person("bob"), Ct);
+        using var stop = new CancellationTokenSource();
+        var one = OrchestratorFixture.Options with { Workers = 1 };
+        var busy = _fixture.Orchestrator(one).RunAsync(stop.Token);
+        var small = new Scheduling.Orchestrator(_fixture.Store, other, _fixture.Pipelines, runner, one, TimeProvider.System).RunAsync(stop.Token);
+
+        await Eventually.TrueAsync(async () => (await _fixture.Store.GetItemAsync(other.Id, "T-1", Ct))!.Status == WorkStatus.AwaitingApproval,
+            "the other project's item is done", Patience);
+        var backlogDone = (await _fixture.Store.ListItemsAsync(_fixture.Project.Id, new ItemQuery { Status = WorkStatus.AwaitingApproval }, Ct)).Count;
+        await stop.CancelAsync();
+        await Task.WhenAll(busy, small);
+
+        // Each project has its own scheduler and workers: the backlog of one is no queue for the other.
+        Assert.InRange(backlogDone, 0, 6);
+    }
+
+    [Fact]
+    public async Task As_a_hosted_service_it_runs_until_the_host_stops_it_and_hands_the_item_back()
+    {
+        await _fixture.AddAsync("Epsilon");
+        var orchestrator = _fixture.Orchestrator();
+        using var service = new Scheduling.OrchestratorService(orchestrator);
+
+        await service.StartAsync(Ct);
+        await Eventually.True(() => orchestrator.Workers is [{ Step: > 0 }], "Epsilon's command runs", Patience);
+        await service.StopAsync(Ct);
+
+        Assert.True(await _fixture.IsAsync("T-1", WorkStatus.Ready, "develop"), "the item is handed back");
     }
 
     [Fact]

@@ -169,13 +169,14 @@ public sealed class OversightTests : IAsyncLifetime
     {
         await _fixture.AddAsync("Tested");
 
-        var reassigned = await Oversight.ReassignAsync("T-1", "tester", null, [FakeModelScript.DefaultModelName], Ada, Ct);
+        var reassigned = await Oversight.ReassignAsync("T-1", "tester", null, [FakeModelScript.DefaultModelName], "the tester knows it", Ada, Ct);
         await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval), "Tested runs its stages");
 
         Assert.Equal(("tester", (string?)null), (reassigned.Context.Role, reassigned.Context.Model));
         Assert.All(await ExecutionsAsync("T-1"), e => Assert.Equal("tester", e.Role));
-        var wrongRole = await Assert.ThrowsAsync<OversightException>(() => Oversight.ReassignAsync("T-1", "boss", null, [], Ada, Ct));
-        var wrongModel = await Assert.ThrowsAsync<OversightException>(() => Oversight.ReassignAsync("T-1", null, "gpt-9", [FakeModelScript.DefaultModelName], Ada, Ct));
+        Assert.Contains(await _fixture.EventsAsync("T-1"), e => e.Type == EventTypes.ItemReassigned && e.Actor == Ada && e.PayloadJson.Contains("the tester knows it", StringComparison.Ordinal));
+        var wrongRole = await Assert.ThrowsAsync<OversightException>(() => Oversight.ReassignAsync("T-1", "boss", null, [], "why not", Ada, Ct));
+        var wrongModel = await Assert.ThrowsAsync<OversightException>(() => Oversight.ReassignAsync("T-1", null, "gpt-9", [FakeModelScript.DefaultModelName], "why not", Ada, Ct));
         Assert.Equal("unknown role 'boss'; roles: planner, developer, tester, reviewer, security, docs", wrongRole.Message);
         Assert.Equal($"no model 'gpt-9' in wilson.yaml; models: {FakeModelScript.DefaultModelName}", wrongModel.Message);
     }

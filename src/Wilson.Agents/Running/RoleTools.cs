@@ -36,12 +36,13 @@ public sealed class RoleTools(IWorkStore store, WorkItem item, string role, bool
 
     private AgentTool CreateItem() => new(
         "create_item",
-        "Create a work item of the plan. Give acceptance criteria a person can check; depends_on lists keys of items it needs (created earlier, e.g. T-4). Returns the new key.",
+        "Create a work item of the plan. Give acceptance criteria a person can check, a definition of done, and verification steps that can be run; depends_on lists keys of items it needs (created earlier, e.g. T-4). Returns the new key.",
         AgentTool.ObjectSchema("""
             {"title":{"type":"string"},"description":{"type":"string"},"acceptance_criteria":{"type":"array","items":{"type":"string"}},
              "depends_on":{"type":"array","items":{"type":"string"}},"priority":{"type":"integer"},
              "tier":{"type":"string","enum":["trivial","standard","complex"]},"kind":{"type":"string","enum":["feature","bug","chore","research","docs"]},
-             "pipeline":{"type":"string"}}
+             "pipeline":{"type":"string"},"definition_of_done":{"type":"array","items":{"type":"string"}},
+             "verification":{"type":"array","items":{"type":"object","properties":{"kind":{"type":"string"},"argument":{"type":"string"},"expected":{"type":"string"}},"required":["kind"]}}}
             """, "title", "acceptance_criteria"),
         async (args, ct) =>
         {
@@ -50,6 +51,8 @@ public sealed class RoleTools(IWorkStore store, WorkItem item, string role, bool
                 Title = Text(args, "title"),
                 Description = Optional(args, "description") ?? "",
                 AcceptanceCriteria = Strings(args, "acceptance_criteria"),
+                DefinitionOfDone = Strings(args, "definition_of_done"),
+                Verification = Steps(args),
                 Dependencies = Strings(args, "depends_on"),
                 Priority = args.TryGetProperty("priority", out var p) && p.TryGetInt32(out var priority) ? priority : WorkItemRules.DefaultPriority,
                 Tier = Optional(args, "tier") is { } tier ? Parse<ComplexityTier>("tier", tier) : null,
@@ -118,6 +121,14 @@ public sealed class RoleTools(IWorkStore store, WorkItem item, string role, bool
             await store.AddFeedbackAsync(item.ProjectId, item.Key, note.ToString(), Actor, ct);
             return $"requested {changes.Count} change(s); the developer gets them on its next turn";
         });
+
+    // Verification steps as the planner gives them: {kind, argument, expected}; the store checks the kinds.
+    private static List<VerificationStep> Steps(JsonElement args) =>
+        args.TryGetProperty("verification", out var steps) && steps.ValueKind == JsonValueKind.Array
+            ? [.. steps.EnumerateArray().Select(step => step.ValueKind == JsonValueKind.Object && step.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String
+                ? new VerificationStep(kind.GetString()!, Optional(step, "argument"), Optional(step, "expected"))
+                : throw new ToolException("each verification step is an object with a kind (file_exists, file_contains, command_succeeds, tests_pass, tests_fail, git_clean)"))]
+            : [];
 
     private async Task<WorkItem> AddAsync(NewWorkItem newItem, CancellationToken cancellationToken)
     {

@@ -55,12 +55,14 @@ internal static class OversightCommands
         var key = new Argument<string>("key") { Description = "The item, e.g. T-3" };
         var role = new Option<string?>("--role") { Description = "The role for its next runs (\"\" for each stage's own)" };
         var model = new Option<string?>("--model") { Description = "The model for its next runs, from wilson.yaml (\"\" for the router's choice)" };
-        var command = new Command("reassign", "Give an item's next runs another role or another model") { key, role, model };
+        var reason = new Option<string?>("--reason") { Description = "Why: it is recorded in the history" };
+        var command = new Command("reassign", "Give an item's next runs another role or another model") { key, role, model, reason };
         command.SetCliAction(environment, options, async (cli, cancellationToken) =>
         {
             await using var project = await cli.OpenProjectAsync(cancellationToken);
             var (oversight, itemKey) = For(project, cli.Get(key));
-            var item = await oversight.ReassignAsync(itemKey, cli.Get(role), cli.Get(model), [.. project.Config.Models.Models.Keys], Actor.CurrentUser(), cancellationToken);
+            var why = cli.Get(reason) is { Length: > 0 } given ? given.Trim() : "reassigned from the command line";
+            var item = await oversight.ReassignAsync(itemKey, cli.Get(role), cli.Get(model), [.. project.Config.Models.Models.Keys], why, Actor.CurrentUser(), cancellationToken);
             cli.Output.WriteLine($"{itemKey} reassigned: role {item.Context.Role ?? "of each stage"}, model {item.Context.Model ?? "as routed"}; from its next run");
             return ExitCodes.Success;
         });

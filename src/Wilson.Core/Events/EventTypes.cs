@@ -35,6 +35,9 @@ public static class EventTypes
     /// <summary>An approved item was merged into the default branch (or found merged already).</summary>
     public const string ItemMerged = "item.merged";
 
+    /// <summary>A person gave an item's next runs another role or model (and why).</summary>
+    public const string ItemReassigned = "item.reassigned";
+
     /// <summary>A person paused a running item: its agent stops at its next step and keeps its place (the item stays Running).</summary>
     public const string RunPaused = "item.run_paused";
 

@@ -127,7 +127,8 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
     /// Another role (<paramref name="role"/>) or model (<paramref name="model"/>, a name from wilson.yaml) for the item's
     /// next runs; null leaves that choice as it is, an empty string returns it to the pipeline's and the router's.
     /// </summary>
-    public async Task<WorkItem> ReassignAsync(string key, string? role, string? model, IReadOnlyCollection<string> models, Actor actor, CancellationToken cancellationToken)
+    public async Task<WorkItem> ReassignAsync(
+        string key, string? role, string? model, IReadOnlyCollection<string> models, string reason, Actor actor, CancellationToken cancellationToken)
     {
         var item = await ItemAsync(key, cancellationToken);
         if (role is { Length: > 0 } && !Pipeline.Roles.Contains(role))
@@ -150,7 +151,9 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
             Role = role is null ? item.Context.Role : role.Length == 0 ? null : role,
             Model = model is null ? item.Context.Model : model.Length == 0 ? null : model,
         };
-        return Require(await store.EditItemAsync(project.Id, key, new ItemEdit { Context = context }, item.Version, actor, cancellationToken));
+        var reassigned = Require(await store.EditItemAsync(project.Id, key, new ItemEdit { Context = context }, item.Version, actor, cancellationToken));
+        await PublishAsync(reassigned, EventTypes.ItemReassigned, actor, new { role = context.Role, model = context.Model, reason }, cancellationToken);
+        return reassigned;
     }
 
     /// <summary>Done now, as it is: no further stage, no merge.</summary>

@@ -50,7 +50,8 @@ public sealed class RoleToolsTests : IAsyncLifetime
     [Fact]
     public async Task The_planner_creates_items_that_depend_on_the_ones_it_created_before()
     {
-        var first = await CallAsync("planner", "create_item", """{"title":"Cart model","acceptance_criteria":["a cart holds items"],"priority":2,"tier":"standard"}""");
+        var first = await CallAsync("planner", "create_item",
+            """{"title":"Cart model","acceptance_criteria":["a cart holds items"],"definition_of_done":["documented"],"verification":[{"kind":"file_exists","argument":"cart.py"}],"priority":2,"tier":"standard"}""");
         var second = await CallAsync("planner", "create_item", """{"title":"Pay for the cart","description":"card only","acceptance_criteria":["paying empties the cart"],"depends_on":["T-2"]}""");
 
         Assert.Equal(("created T-2 (Ready)", "created T-3 (Ready)"), (first, second));
@@ -59,6 +60,8 @@ public sealed class RoleToolsTests : IAsyncLifetime
         Assert.Equal(("T-1", "card only", WorkKind.Feature), (pay.Parent, pay.Description, pay.Kind));
         var cart = (await _store.GetItemAsync(_project.Id, "T-2", Ct))!;
         Assert.Equal((2, ComplexityTier.Standard), (cart.Priority, cart.Tier));
+        Assert.Equal(["documented"], cart.DefinitionOfDone);
+        Assert.Equal([new VerificationStep("file_exists", "cart.py")], cart.Verification);
         var created = (await _store.ReadEventsAsync(new EventQuery { ProjectId = _project.Id, ItemKey = "T-3" }, Ct))[0];
         Assert.Equal(Actor.Agent("planner"), created.Actor);
     }
