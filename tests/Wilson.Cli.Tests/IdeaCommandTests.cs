@@ -12,7 +12,7 @@ public sealed class IdeaCommandTests
         var show = await Cli.RunAsync(repository.Path, "item", "show", "T-1");
 
         Assert.True(idea.ExitCode == 0, idea.ToString());
-        Assert.StartsWith("T-1 is the plan for your idea; the planner breaks it into items.", idea.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("PLAN-1 (T-1) is the plan for your idea; the planner breaks it into items.", idea.Stdout, StringComparison.Ordinal);
         Assert.Contains("`wilson serve` does the work", idea.Stdout, StringComparison.Ordinal);
         Assert.Contains("plan (pipeline plan)", show.Stdout, StringComparison.Ordinal);
         Assert.Contains("add a health endpoint", show.Stdout, StringComparison.Ordinal);
@@ -27,7 +27,8 @@ public sealed class IdeaCommandTests
 
         var idea = await Cli.RunAsync(repository.Path, "idea", "add a health endpoint");
 
-        Assert.Contains("which wait for `wilson approve T-1` (plan review is on)", idea.Stdout, StringComparison.Ordinal);
+        Assert.Contains("which wait for `wilson approve PLAN-1` (plan review is on)", idea.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["error: T-1 is not awaiting approval: it is Ready at plan"], (await Cli.RunAsync(repository.Path, "approve", "PLAN-1")).ErrorLines);
     }
 
     [Fact]

@@ -125,7 +125,7 @@ public sealed class ItemCommandsTests
 
         var run = await Cli.RunAsync(repository.Path, "item", "add", "Something", "--depends-on", "nine");
 
-        Assert.Equal(["error: 'nine' is not an item key like T-1"], run.ErrorLines);
+        Assert.Equal(["error: 'nine' is not an item key like T-1 (or PLAN-1 for a plan)"], run.ErrorLines);
     }
 
     [Fact]
@@ -367,5 +367,27 @@ public sealed class ItemCommandsTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: T-1: a transition needs a reason", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Edit_ChangesWhatIsGiven_AndRefusesACycleOrNothing()
+    {
+        using var repository = await TempGitRepository.CreateInitialisedAsync();
+        await Cli.RunAsync(repository.Path, "item", "add", "One", "-c", "x");
+        await Cli.RunAsync(repository.Path, "item", "add", "Two", "-c", "y", "--depends-on", "T-1");
+
+        var edit = await Cli.RunAsync(repository.Path, "item", "edit", "T-1", "--title", "One, better", "-c", "a", "-c", "b", "--priority", "2");
+        var cycle = await Cli.RunAsync(repository.Path, "item", "edit", "T-1", "--depends-on", "T-2");
+        var nothing = await Cli.RunAsync(repository.Path, "item", "edit", "T-1");
+        var show = await Cli.RunAsync(repository.Path, "item", "show", "T-1", "--json");
+
+        Assert.True(edit.ExitCode == 0, edit.ToString());
+        Assert.Equal("T-1 edited (Ready at plan)", edit.Stdout.Trim());
+        var item = System.Text.Json.JsonDocument.Parse(show.Stdout).RootElement;
+        Assert.Equal(("One, better", 2), (item.GetProperty("title").GetString(), item.GetProperty("priority").GetInt32()));
+        Assert.Equal(["a", "b"], item.GetProperty("acceptanceCriteria").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(1, cycle.ExitCode);
+        Assert.Contains("cycle", Assert.Single(cycle.ErrorLines), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["error: nothing to change: give --title, --description, --criteria, --depends-on, --priority or --tier"], nothing.ErrorLines);
     }
 }

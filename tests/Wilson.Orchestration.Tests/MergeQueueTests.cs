@@ -120,6 +120,37 @@ public sealed class MergeQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_plan_review_a_plans_items_wait_as_Draft_until_a_person_approves_the_plan()
+    {
+        var ada = Actor.Person("ada");
+        var plan = (await _fixture.Store.AddItemAsync(_fixture.Project.Id, new NewWorkItem
+        {
+            Title = "an idea", AcceptanceCriteria = ["broken into items"], Kind = WorkKind.Plan, Pipeline = "plan",
+        }, ada, Ct)).Item!;
+        var child = (await _fixture.Store.AddItemAsync(_fixture.Project.Id, new NewWorkItem
+        {
+            Title = "first part", AcceptanceCriteria = ["it works"], Parent = plan.Key, KeepAsDraft = true, Pipeline = "quick",
+        }, Actor.Agent("planner"), Ct)).Item!;
+        var claimed = (await _fixture.Store.ClaimAsync(new Core.Storage.ClaimRequest("w", TimeSpan.FromMinutes(1), _fixture.Project.Id), Ct))!;
+        Assert.Equal(plan.Key, claimed.Key);
+        await _fixture.Store.CompleteAsync(claimed, "w", TransitionTarget.ToStatus(WorkStatus.AwaitingApproval), "plan passed", Actor.System, Ct);
+        var workspace = new Workers.ProjectWorkspace(_fixture.Project, _fixture.Root,
+            _fixture.Workspace.Config with { Approvals = _fixture.Workspace.Config.Approvals with { PlanReview = true } }, _fixture.Workspace.Environment, TimeProvider.System);
+        var merges = new Merging.MergeQueue(_fixture.Store, workspace, _fixture.Pipelines);
+
+        Assert.Empty(await merges.ProcessAsync(Ct));
+        Assert.Contains(await _fixture.EventsAsync(plan.Key), e => e.Type == EventTypes.ApprovalRequired);
+        Assert.Equal(WorkStatus.Draft, (await _fixture.ItemAsync(child.Key)).Status);
+
+        Assert.True((await _fixture.Store.DecideApprovalAsync(_fixture.Project.Id, plan.Key, true, "good plan", ada, Ct)).Succeeded);
+        Assert.Equal([plan.Key], await merges.ProcessAsync(Ct));
+
+        Assert.Equal(WorkStatus.Done, (await _fixture.ItemAsync(plan.Key)).Status);
+        Assert.Equal(WorkStatus.Ready, (await _fixture.ItemAsync(child.Key)).Status);
+        Assert.Contains(await _fixture.EventsAsync(child.Key), e => e.PayloadJson.Contains($"plan {plan.Key} approved", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_branch_merged_already_is_not_merged_twice()
     {
         await _fixture.AddAsync("Alpha");

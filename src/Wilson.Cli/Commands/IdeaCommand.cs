@@ -50,8 +50,9 @@ internal static class IdeaCommand
                 Pipeline = "plan",
                 Priority = 2,
             }, Actor.CurrentUser(), cancellationToken));
-            cli.Output.WriteLine($"{plan.Key} is the plan for your idea; the planner breaks it into items" +
-                (project.Config.Approvals.PlanReview ? $", which wait for `wilson approve {plan.Key}` (plan review is on)." : "."));
+            var planName = ProjectContext.PlanName(plan.Key);
+            cli.Output.WriteLine($"{planName} ({plan.Key}) is the plan for your idea; the planner breaks it into items" +
+                (project.Config.Approvals.PlanReview ? $", which wait for `wilson approve {planName}` (plan review is on)." : "."));
             if (!cli.Get(wait))
             {
                 cli.Output.WriteLine($"`wilson serve` does the work; follow it with `wilson events --follow`, or run `wilson idea ... --wait`.");

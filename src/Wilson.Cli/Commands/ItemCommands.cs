@@ -26,7 +26,56 @@ internal static class ItemCommands
             CreateShow(environment, options),
             CreateMove(environment, options),
             RollbackCommand.Create(environment, options),
+            CreateEdit(environment, options),
         };
+
+    // A person's edit (a plan under review, say): what is given replaces what was there; the version guards a race.
+    private static Command CreateEdit(CliEnvironment environment, GlobalOptions options)
+    {
+        var key = new Argument<string>("key") { Description = "The item, e.g. T-3" };
+        var title = new Option<string?>("--title") { Description = "A new title" };
+        var description = new Option<string?>("--description", "-d") { Description = "A new description" };
+        var criteria = new Option<string[]>("--criteria", "-c") { Description = "The acceptance criteria (repeat; replaces them all)", HelpName = "text" };
+        var dependsOn = new Option<string[]>("--depends-on") { Description = "The items it needs (repeat; replaces them all)", HelpName = "key" };
+        var priority = new Option<int?>("--priority", "-p") { Description = "1 (most urgent) to 10" };
+        var tier = new Option<string?>("--tier") { Description = "Complexity" };
+        tier.AcceptOnlyFromAmong(StringComparer.OrdinalIgnoreCase, LowerNames<ComplexityTier>());
+        var command = new Command("edit", "Change a work item's title, description, criteria, dependencies, priority or tier")
+        {
+            key, title, description, criteria, dependsOn, priority, tier,
+        };
+        command.SetCliAction(environment, options, async (cli, cancellationToken) =>
+        {
+            await using var project = await cli.OpenProjectAsync(cancellationToken);
+            var item = await project.GetItemAsync(cli.Get(key), cancellationToken);
+            var given = cli.Get(criteria) is { Length: > 0 } c ? c.Select(x => x.Trim()).Where(x => x.Length > 0).ToList() : null;
+            var needs = cli.Get(dependsOn) is { Length: > 0 } d ? d.Select(ProjectContext.ParseKey).Distinct(StringComparer.Ordinal).ToList() : null;
+            var change = new ItemEdit
+            {
+                Title = cli.Get(title)?.Trim(),
+                Description = cli.Get(description)?.Trim(),
+                AcceptanceCriteria = given,
+                Dependencies = needs,
+                Priority = cli.Get(priority),
+                Tier = cli.Get(tier) is { } tierText ? Enum.Parse<ComplexityTier>(tierText, ignoreCase: true) : null,
+            };
+            if (change == new ItemEdit())
+            {
+                throw new CliException("nothing to change: give --title, --description, --criteria, --depends-on, --priority or --tier");
+            }
+
+            var edited = ItemWrites.Require(await project.Store.EditItemAsync(project.Project.Id, item.Key, change, item.Version, Actor.CurrentUser(), cancellationToken));
+            if (cli.Json)
+            {
+                cli.Output.WriteJson(edited);
+                return ExitCodes.Success;
+            }
+
+            cli.Output.WriteLine($"{edited.Key} edited ({edited.Status} at {edited.Stage})");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
 
     private static Command CreateAdd(CliEnvironment environment, GlobalOptions options)
     {

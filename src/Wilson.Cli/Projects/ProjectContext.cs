@@ -71,8 +71,20 @@ internal sealed class ProjectContext : IAsyncDisposable
     public static string ParseKey(string text)
     {
         var key = text.Trim().ToUpperInvariant();
-        return WorkItemRules.IsKey(key) ? key : throw new CliException($"'{text}' is not an item key like T-1");
+
+        // A plan is an item too: PLAN-3 is another name for T-3, as `wilson idea` prints it.
+        if (key.StartsWith(PlanPrefix, StringComparison.Ordinal))
+        {
+            key = "T-" + key[PlanPrefix.Length..];
+        }
+
+        return WorkItemRules.IsKey(key) ? key : throw new CliException($"'{text}' is not an item key like T-1 (or PLAN-1 for a plan)");
     }
+
+    public const string PlanPrefix = "PLAN-";
+
+    /// <summary>How a plan item is named to a person: PLAN-3 for T-3.</summary>
+    public static string PlanName(string key) => PlanPrefix + key["T-".Length..];
 
     /// <summary>The item, or a <see cref="CliException"/> naming the project it is not in.</summary>
     public async Task<WorkItem> GetItemAsync(string keyText, CancellationToken cancellationToken)

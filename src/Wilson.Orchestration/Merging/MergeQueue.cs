@@ -127,6 +127,12 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
     {
         var branch = Branch(item);
         var before = (await GitAsync(workspace.Root, ["rev-parse", $"refs/heads/{DefaultBranch}"], cancellationToken)).StandardOutput;
+        if (item.Kind == WorkKind.Plan)
+        {
+            // A plan changes no code: approved, it is done, and its items are released.
+            return await DoneAsync(item, before, "approved plan, nothing to merge");
+        }
+
         if ((await GitAsync(workspace.Root, ["merge-base", "--is-ancestor", branch, before], cancellationToken)).Succeeded)
         {
             return await DoneAsync(item, before, "already merged");
