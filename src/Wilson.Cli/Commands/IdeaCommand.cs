@@ -78,6 +78,9 @@ internal static class IdeaCommand
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var working = orchestrator.RunAsync(running.Token);
         IReadOnlyList<WorkItem> items = [plan];
+
+        // Items a person was asked to approve, as the stream says: read as it goes by, not again each time.
+        var asked = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             await foreach (var e in project.Store.WatchEventsAsync(new EventQuery { AfterSequence = start, ProjectId = project.Project.Id }, running.Token))
@@ -87,10 +90,15 @@ internal static class IdeaCommand
                     EventsCommand.Write(cli, e);
                 }
 
+                if (e.Type == EventTypes.ApprovalRequired && e.ItemKey is { } key)
+                {
+                    asked.Add(key);
+                }
+
                 if (e.Type is EventTypes.ItemTransitioned or EventTypes.ItemCreated or EventTypes.ApprovalRequired)
                 {
                     items = await PlanItemsAsync(project, plan, cancellationToken);
-                    if (Settled(plan, items, await AwaitingAPersonAsync(project, items, start, cancellationToken)))
+                    if (Settled(plan, items, await AwaitingAPersonAsync(project, items, asked, cancellationToken)))
                     {
                         break;
                     }
@@ -100,14 +108,7 @@ internal static class IdeaCommand
         finally
         {
             await running.CancelAsync();
-            try
-            {
-                await working;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped: the plan is settled, or Ctrl+C.
-            }
+            await ServeCommand.IgnoringCancellationAsync(working);
         }
 
         cli.Output.WriteLine("");
@@ -141,13 +142,15 @@ internal static class IdeaCommand
         return [.. all.Where(i => keys.Contains(i.Key))];
     }
 
-    private static async Task<HashSet<string>> AwaitingAPersonAsync(ProjectContext project, IReadOnlyList<WorkItem> items, long start, CancellationToken cancellationToken)
+    private static async Task<HashSet<string>> AwaitingAPersonAsync(ProjectContext project, IReadOnlyList<WorkItem> items, HashSet<string> asked, CancellationToken cancellationToken)
     {
-        var asked = await project.Store.ReadEventsAsync(new EventQuery { AfterSequence = start, ProjectId = project.Project.Id, Limit = 100_000 }, cancellationToken);
+        if (!items.Any(i => i.Status == WorkStatus.AwaitingApproval && asked.Contains(i.Key)))
+        {
+            return [];
+        }
+
         var approved = await project.Store.ListApprovedAsync(project.Project.Id, cancellationToken);
-        return [.. items.Where(i => i.Status == WorkStatus.AwaitingApproval
-            && asked.Any(e => e.Type == EventTypes.ApprovalRequired && e.ItemKey == i.Key)
-            && approved.All(a => a.Key != i.Key)).Select(i => i.Key)];
+        return [.. items.Where(i => i.Status == WorkStatus.AwaitingApproval && asked.Contains(i.Key) && approved.All(a => a.Key != i.Key)).Select(i => i.Key)];
     }
 
     // Settled: the plan and its items are done, or what is left waits for a person (blocked, failed, or an

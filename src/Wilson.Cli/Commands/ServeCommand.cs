@@ -119,7 +119,7 @@ internal static class ServeCommand
         }
     }
 
-    private static async Task IgnoringCancellationAsync(Task task)
+    internal static async Task IgnoringCancellationAsync(Task task)
     {
         try
         {

@@ -25,6 +25,13 @@ public sealed record Pipeline(string Name, string? Description, IReadOnlyList<Pi
         return index >= 0 && index < Stages.Count - 1 ? Stages[index + 1] : null;
     }
 
+    /// <summary>
+    /// Where work at <paramref name="stageName"/> goes back to be fixed (a rejection, a failed merge): the
+    /// stage's <c>on_fail</c>, else the first developer stage, else the first stage.
+    /// </summary>
+    public PipelineStage FixingStage(string stageName) =>
+        FindStage(FindStage(stageName)?.OnFail ?? "") ?? Stages.FirstOrDefault(s => s.Role == "developer") ?? FirstStage;
+
     public int IndexOf(string name)
     {
         for (var i = 0; i < Stages.Count; i++)

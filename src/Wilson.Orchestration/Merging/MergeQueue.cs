@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using Wilson.Agents.Commands;
 using Wilson.Agents.Git;
 using Wilson.Agents.Workspaces;
@@ -8,6 +7,7 @@ using Wilson.Core.Items;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
+using Wilson.Orchestration.Scheduling;
 using Wilson.Orchestration.Workers;
 
 namespace Wilson.Orchestration.Merging;
@@ -40,24 +40,15 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
     /// <summary>Rates and merges as things happen (and every <paramref name="safetyInterval"/>), until <paramref name="stopping"/>.</summary>
     public async Task RunAsync(TimeSpan safetyInterval, CancellationToken stopping)
     {
-        var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var wake = new WakeSignal();
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var watcher = WatchAsync(await store.GetLastSequenceAsync(stopping), wake.Writer, watching.Token);
+        var watcher = WatchAsync(await store.GetLastSequenceAsync(stopping), wake, watching.Token);
         try
         {
             while (!stopping.IsCancellationRequested)
             {
                 await ProcessAsync(stopping);
-                using var interval = new CancellationTokenSource(safetyInterval, workspace.Time);
-                using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping, interval.Token);
-                try
-                {
-                    await wake.Reader.ReadAsync(waiting.Token);
-                }
-                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-                {
-                    // The safety pass.
-                }
+                await wake.WaitAsync(safetyInterval, workspace.Time, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -67,14 +58,7 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
         finally
         {
             await watching.CancelAsync();
-            try
-            {
-                await watcher;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped with the queue.
-            }
+            await WakeSignal.EndedAsync(watcher);
         }
     }
 
@@ -214,9 +198,7 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
 
     private async Task<bool> SendBackAsync(WorkItem item, string feedback, CancellationToken cancellationToken)
     {
-        var pipeline = pipelines.Get(item.Pipeline);
-        var stage = pipeline.FindStage(item.Stage);
-        var back = pipeline.FindStage(stage?.OnFail ?? "") ?? pipeline.Stages.FirstOrDefault(s => s.Role == "developer") ?? pipeline.FirstStage;
+        var back = pipelines.Get(item.Pipeline).FixingStage(item.Stage);
         await store.AddFeedbackAsync(item.ProjectId, item.Key, feedback, Actor.System, cancellationToken);
         // Refused only if the item moved meanwhile (a person acted): then theirs is the last word.
         await store.TransitionAsync(item.ProjectId, item.Key, TransitionTarget.ToStage(back.Name), $"not merged: {feedback.Split('\n')[0]}", Actor.System, item.Version, cancellationToken);
@@ -254,13 +236,13 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
         }
     }
 
-    private async Task WatchAsync(long after, ChannelWriter<bool> wake, CancellationToken cancellationToken)
+    private async Task WatchAsync(long after, WakeSignal wake, CancellationToken cancellationToken)
     {
         await foreach (var e in store.WatchEventsAsync(new EventQuery { AfterSequence = after, ProjectId = workspace.Project.Id }, cancellationToken))
         {
             if (Wakers.Contains(e.Type))
             {
-                wake.TryWrite(true);
+                wake.Wake();
             }
         }
     }

@@ -86,7 +86,7 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
         }
 
         await store.AddFeedbackAsync(project.Id, key, $"Rejected at {item.Stage}: {reason}", actor, cancellationToken);
-        var back = FixingStage(item);
+        var back = pipelines.Get(item.Pipeline).FixingStage(item.Stage).Name;
         return Require(await store.TransitionAsync(project.Id, key, TransitionTarget.ToStage(back), $"rejected: {reason}", actor, item.Version, cancellationToken));
     }
 
@@ -164,12 +164,6 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
         return Require(await store.TransitionAsync(project.Id, key, TransitionTarget.ToStage(final), $"completed by hand: {reason}", actor, item.Version, cancellationToken));
     }
 
-    private string FixingStage(WorkItem item)
-    {
-        var pipeline = pipelines.Get(item.Pipeline);
-        var stage = pipeline.FindStage(item.Stage);
-        return (pipeline.FindStage(stage?.OnFail ?? "") ?? pipeline.Stages.FirstOrDefault(s => s.Role == "developer") ?? pipeline.FirstStage).Name;
-    }
 
     private async Task<WorkItem> ItemAsync(string key, CancellationToken cancellationToken) =>
         await store.GetItemAsync(project.Id, key, cancellationToken)

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using Wilson.Agents.Running;
 using Wilson.Core.Events;
 using Wilson.Core.Items;
@@ -39,7 +38,7 @@ public sealed class Orchestrator(
     ];
 
     private readonly ConcurrentDictionary<string, Worker> _running = new(StringComparer.Ordinal);
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeSignal _wake = new();
     private readonly string _prefix = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
     private int _started;
     private string? _held;
@@ -83,8 +82,8 @@ public sealed class Orchestrator(
         {
             await watching.CancelAsync();
             await Task.WhenAll(workers);
-            await IgnoreCancellationAsync(watcher);
-            await IgnoreCancellationAsync(merging);
+            await WakeSignal.EndedAsync(watcher);
+            await WakeSignal.EndedAsync(merging);
         }
     }
 
@@ -153,7 +152,7 @@ public sealed class Orchestrator(
                 InterlockedMin(ref _nextRetryTicks, retryAt.UtcTicks);
             }
 
-            _wake.Writer.TryWrite(true);
+            _wake.Wake();
         }
     }
 
@@ -169,16 +168,7 @@ public sealed class Orchestrator(
         }
 
         var wait = retry == long.MaxValue ? options.SafetyInterval : TimeSpan.FromTicks(Math.Min(options.SafetyInterval.Ticks, retry - now));
-        using var interval = new CancellationTokenSource(wait, time);
-        using var safety = CancellationTokenSource.CreateLinkedTokenSource(stopping, interval.Token);
-        try
-        {
-            return await _wake.Reader.ReadAsync(safety.Token);
-        }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-        {
-            return wait < options.SafetyInterval;
-        }
+        return await _wake.WaitAsync(wait, time, stopping) || wait < options.SafetyInterval;
     }
 
     private static void InterlockedMin(ref long target, long value)
@@ -195,7 +185,7 @@ public sealed class Orchestrator(
         {
             if (Wakers.Contains(e.Type))
             {
-                _wake.Writer.TryWrite(true);
+                _wake.Wake();
             }
 
             try
@@ -281,15 +271,4 @@ public sealed class Orchestrator(
         }
     }
 
-    private static async Task IgnoreCancellationAsync(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (OperationCanceledException)
-        {
-            // Expected when stopping.
-        }
-    }
 }

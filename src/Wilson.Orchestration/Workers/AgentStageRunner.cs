@@ -44,7 +44,7 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
             Worker = run.Worker,
             HandoffIn = run.HandoffIn,
             SystemPrompt = RolePrompts.For(run.Role, workspace.PromptsDirectory),
-            Briefing = Briefing(item, run, feedback),
+            Briefing = Briefing(run, feedback),
             ClientFor = execution => models.ClientFor(new CallContext(purpose, item.ProjectId, item.Key, execution.Id), tier, item.Context.Model),
             ToolsFor = (_, onCommand) =>
             [
@@ -122,13 +122,11 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
         !catalog.Purposes.TryGetValue(purpose, out var candidates) || candidates.Count == 0 || catalog.Models[candidates[0]].Config.SupportsTools;
 
     /// <summary>What the agent is told about its work: the item, the previous stage's handoff, and the feedback left for it.</summary>
-    public static string Briefing(WorkItem item, StageRun? run, IReadOnlyList<Feedback> feedback)
+    private static string Briefing(StageRun run, IReadOnlyList<Feedback> feedback)
     {
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Briefing: {item.Key} {item.Title}\n");
-        if (run is not null)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"Stage: {run.Stage.Name} of the {run.Pipeline.Name} pipeline; you are the {run.Role}.\n");
-        }
+        var item = run.Item;
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Briefing: {item.Key} {item.Title}\n")
+            .Append(CultureInfo.InvariantCulture, $"Stage: {run.Stage.Name} of the {run.Pipeline.Name} pipeline; you are the {run.Role}.\n");
 
         if (item.Description.Length > 0)
         {
@@ -146,7 +144,7 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
             text.Append(CultureInfo.InvariantCulture, $"- (done when) {done}\n");
         }
 
-        if (run is { HandoffIn: { Length: > 2 } handoff })
+        if (run.HandoffIn is { Length: > 2 } handoff)
         {
             text.Append(CultureInfo.InvariantCulture, $"\nHandoff from the previous stage: {handoff}\n");
         }
