@@ -14,4 +14,7 @@ public sealed record ItemContext
 
     /// <summary>The model a person assigned to the item's work; null: routed by purpose and tier.</summary>
     public string? Model { get; init; }
+
+    /// <summary>True while a person holds the item's runs paused (mid-run): each run waits before its next step until resumed.</summary>
+    public bool RunPaused { get; init; }
 }

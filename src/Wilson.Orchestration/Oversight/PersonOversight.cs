@@ -26,8 +26,10 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
         var item = await ItemAsync(key, cancellationToken);
         if (item.Status == WorkStatus.Running)
         {
+            // Kept on the item, so the pause outlives the process that runs it; the event reaches that process now.
+            var held = await HoldRunsAsync(item, paused: true, actor, cancellationToken);
             await PublishAsync(item, EventTypes.RunPaused, actor, new { reason }, cancellationToken);
-            return item;
+            return held;
         }
 
         return Require(await store.TransitionAsync(project.Id, key, TransitionTarget.ToStatus(WorkStatus.Paused), reason, actor, item.Version, cancellationToken));
@@ -36,11 +38,12 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
     public async Task<WorkItem> ResumeAsync(string key, string reason, Actor actor, CancellationToken cancellationToken)
     {
         var item = await ItemAsync(key, cancellationToken);
-        if (item.Status == WorkStatus.Running || (item.Status != WorkStatus.Paused && await RunPause.StandsAsync(store, project.Id, key, cancellationToken)))
+        if (item.Status == WorkStatus.Running || item.Context.RunPaused)
         {
             // A paused run, running now or handed back to wait for its next worker.
+            var released = item.Context.RunPaused ? await HoldRunsAsync(item, paused: false, actor, cancellationToken) : item;
             await PublishAsync(item, EventTypes.RunResumed, actor, new { reason }, cancellationToken);
-            return item;
+            return released;
         }
 
         if (item.Status != WorkStatus.Paused)
@@ -164,6 +167,9 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
         return Require(await store.TransitionAsync(project.Id, key, TransitionTarget.ToStage(final), $"completed by hand: {reason}", actor, item.Version, cancellationToken));
     }
 
+
+    private async Task<WorkItem> HoldRunsAsync(WorkItem item, bool paused, Actor actor, CancellationToken cancellationToken) =>
+        Require(await store.EditItemAsync(project.Id, item.Key, new ItemEdit { Context = item.Context with { RunPaused = paused } }, item.Version, actor, cancellationToken));
 
     private async Task<WorkItem> ItemAsync(string key, CancellationToken cancellationToken) =>
         await store.GetItemAsync(project.Id, key, cancellationToken)

@@ -7,7 +7,6 @@ using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Llm.Usage;
-using Wilson.Orchestration.Oversight;
 using Wilson.Orchestration.Pipelines;
 using Wilson.Orchestration.Scheduling;
 
@@ -57,7 +56,7 @@ internal sealed class Worker(
             await PublishAsync(EventTypes.WorkerStarted, new { worker = name, stage = stage.Name, role }, run.Token);
             var executions = await store.ListExecutionsAsync(claimed.ProjectId, claimed.Key, run.Token);
             failures = FailuresInARow(executions);
-            if (await RunPause.StandsAsync(store, claimed.ProjectId, claimed.Key, run.Token))
+            if (claimed.Context.RunPaused)
             {
                 // Paused by a person in an earlier run (that process may have died): this run waits too.
                 _steering.Pause();
