@@ -6,7 +6,7 @@ namespace Wilson.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--only sqlite|postgres|models|commands|orchestration] [--tokens 10000]";
+        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--rounds 3] [--only sqlite|postgres|models|commands|orchestration] [--tokens 10000]";
 
     public int Items { get; init; } = 10_000;
 
@@ -15,6 +15,9 @@ internal sealed record BenchOptions
     public int BatchSize { get; init; } = 100;
 
     public int Events { get; init; } = 2_000;
+
+    /// <summary>Measured rounds of enqueue, claim → complete and raw ceiling per database; the medians are reported.</summary>
+    public int Rounds { get; init; } = 3;
 
     /// <summary>Tokens in the streamed answer of the provider benchmark.</summary>
     public int Tokens { get; init; } = 10_000;
@@ -55,7 +58,7 @@ internal sealed record BenchOptions
                 case "--only":
                     error = $"--only: '{value}' is not sqlite, postgres, models, commands or orchestration";
                     return null;
-                case "--items" or "--workers" or "--batch" or "--events" or "--tokens":
+                case "--items" or "--workers" or "--batch" or "--events" or "--tokens" or "--rounds":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
                     {
                         error = $"{name}: '{value}' is not a positive whole number";
@@ -68,6 +71,7 @@ internal sealed record BenchOptions
                         "--workers" => options with { Workers = number },
                         "--batch" => options with { BatchSize = number },
                         "--tokens" => options with { Tokens = number },
+                        "--rounds" => options with { Rounds = number },
                         _ => options with { Events = number },
                     };
                     break;

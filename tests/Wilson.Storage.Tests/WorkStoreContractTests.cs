@@ -322,6 +322,27 @@ public abstract partial class WorkStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClaimAsync_RecordsItsEventInTheShapeOfEveryTransition()
+    {
+        var item = await AddAsync("claimed", 1);
+
+        await Store.ClaimAsync(Claim("worker-7"), Ct);
+
+        var claimEvent = (await Store.ReadEventsAsync(new EventQuery { ItemKey = item.Key }, Ct))[^1];
+        Assert.Equal(EventTypes.ItemTransitioned, claimEvent.Type);
+        Assert.Equal(Actor.System, claimEvent.Actor);
+        using var payload = JsonDocument.Parse(claimEvent.PayloadJson);
+        var root = payload.RootElement;
+        Assert.Equal(item.Stage, root.GetProperty("from").GetProperty("stage").GetString());
+        Assert.Equal("Ready", root.GetProperty("from").GetProperty("status").GetString());
+        Assert.Equal(item.Stage, root.GetProperty("to").GetProperty("stage").GetString());
+        Assert.Equal("Running", root.GetProperty("to").GetProperty("status").GetString());
+        Assert.Equal("claimed by worker-7", root.GetProperty("reason").GetString());
+        Assert.Equal("worker-7", root.GetProperty("details").GetProperty("owner").GetString());
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromMinutes(1), root.GetProperty("details").GetProperty("leaseExpiresAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task ClaimAsync_SkipsItemsWhoseDependenciesAreNotDone()
     {
         var first = await AddAsync("first", 5);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Npgsql;
+using NpgsqlTypes;
 using Wilson.Core.Events;
 using Wilson.Core.Items;
 using Wilson.Core.Storage;
@@ -28,12 +29,14 @@ internal sealed class PostgresWorkStore : SqlWorkStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresEventListener _listener;
+    private readonly PostgresStatementBatcher _batcher;
 
     private PostgresWorkStore(NpgsqlDataSource dataSource, WorkflowStateMachine stateMachine, TimeProvider time)
         : base(stateMachine, time)
     {
         _dataSource = dataSource;
         _listener = new PostgresEventListener(dataSource, Signal, time);
+        _batcher = new PostgresStatementBatcher(dataSource, Signal.Pulse);
     }
 
     protected override TimeSpan SafetyInterval => TimeSpan.FromSeconds(5);
@@ -84,63 +87,75 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         SELECT claimed.*, pg_notify('{Channel}', noted.seq::text) AS notified FROM claimed, noted
         """;
 
+    // The item update and its event in one statement. The row is taken with SKIP LOCKED: a statement
+    // batched after another has taken event_head must not wait for a row (see PostgresStatementBatcher);
+    // a row someone else is writing reads as "not written", and the caller then decides under the lock.
+    private static readonly string WriteStateSql = $"""
+        WITH updated AS ({UpdateStateSql} AND id IN (SELECT id FROM work_items WHERE id = @Id FOR UPDATE SKIP LOCKED) RETURNING id),
+             {NextSequence("EXISTS (SELECT 1 FROM updated)")},
+             added AS (
+                 INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
+                 SELECT last_seq, @EventProjectId, @EventItemKey, @EventType, @EventActor, @EventAt, @EventPayload FROM head
+                 RETURNING seq)
+        SELECT seq, pg_notify('{Channel}', seq::text) FROM added
+        """;
+
     /// <summary>
-    /// One statement, one round trip, no explicit transaction: it takes the item, leases it and writes
-    /// the claim's event (the same shape the shared code writes for every transition).
+    /// One statement, no explicit transaction: it takes the item, leases it and writes the claim's event
+    /// (the same shape the shared code writes for every transition); batched with the claims and
+    /// completions queued beside it.
     /// </summary>
     public override async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
         var leaseExpiresAt = now + request.LeaseDuration;
         var reason = ApproveClaim(request.Owner);
-
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var reader = await connection.ReadAsync((request.ProjectId is null ? ClaimAnyProjectSql : ClaimOneProjectSql), new
+        var row = await _batcher.RunAsync(request.ProjectId is null ? ClaimAnyProjectSql : ClaimOneProjectSql, parameters =>
         {
-            request.Owner,
-            LeaseExpiresAt = leaseExpiresAt.ToUnixTimeMilliseconds(),
-            Now = now.ToUnixTimeMilliseconds(),
-            request.ProjectId,
-            EventType = EventTypes.ItemTransitioned,
-            Actor = Actor.System.ToString(),
-            Reason = reason,
-            LeaseExpiresAtText = leaseExpiresAt.ToString("O", CultureInfo.InvariantCulture),
-        }, null, cancellationToken);
-        // By ordinal: the claimed columns come first, in WorkItemRow.Columns order.
-        var row = await reader.ReadAsync(cancellationToken) ? WorkItemRow.Read(reader) : null;
-        await reader.DisposeAsync();
-        Signal.Pulse();
+            parameters.Add(Text("Owner", request.Owner));
+            parameters.Add(Number("LeaseExpiresAt", leaseExpiresAt.ToUnixTimeMilliseconds()));
+            parameters.Add(Number("Now", now.ToUnixTimeMilliseconds()));
+            parameters.Add(Text("EventType", EventTypes.ItemTransitioned));
+            parameters.Add(Text("Actor", Actor.System.ToString()));
+            parameters.Add(Text("Reason", reason));
+            parameters.Add(Text("LeaseExpiresAtText", leaseExpiresAt.ToString("O", CultureInfo.InvariantCulture)));
+            if (request.ProjectId is { } projectId)
+            {
+                parameters.Add(Number("ProjectId", projectId));
+            }
+        }, WorkItemRow.Read, null, cancellationToken);
+        // By ordinal: the claimed columns come first, in WorkItemRow.Columns order; their JSON is read here, after the commit.
         return row?.ToItem();
     }
 
-    /// <summary>The item update and its event in one statement, one round trip, no explicit transaction.</summary>
-    protected override async Task<bool> WriteStateIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken)
-    {
-        var arguments = StateArguments(saved, expectedVersion);
-        arguments.AddDynamicParams(new
+    /// <summary>The item update and its event in one statement, batched with those queued beside it.</summary>
+    protected override Task<bool> WriteStateIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
+        _batcher.RunAsync(WriteStateSql, parameters =>
         {
-            EventProjectId = newEvent.ProjectId,
-            EventItemKey = newEvent.ItemKey,
-            EventType = newEvent.Type,
-            EventActor = newEvent.Actor,
-            EventAt = newEvent.At,
-            EventPayload = newEvent.Payload,
-        });
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var written = await connection.QuerySingleOrNullAsync<long?>(
-            $"""
-            WITH updated AS ({UpdateStateSql} RETURNING id),
-                 {NextSequence("EXISTS (SELECT 1 FROM updated)")},
-                 added AS (
-                     INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
-                     SELECT last_seq, @EventProjectId, @EventItemKey, @EventType, @EventActor, @EventAt, @EventPayload FROM head
-                     RETURNING seq)
-            SELECT seq, pg_notify('{Channel}', seq::text) FROM added
-            """,
-            arguments, null, cancellationToken);
-        Signal.Pulse();
-        return written is not null;
-    }
+            parameters.Add(Text("Stage", saved.Stage));
+            parameters.Add(Text("Status", saved.Status.ToString()));
+            parameters.Add(Text("PausedFrom", saved.PausedFrom?.ToString()));
+            parameters.Add(Number("Attempts", saved.Attempts));
+            parameters.Add(Text("LeaseOwner", saved.Lease?.Owner));
+            parameters.Add(Number("LeaseExpiresAt", saved.Lease?.ExpiresAt.ToUnixTimeMilliseconds()));
+            parameters.Add(Number("Version", saved.Version));
+            parameters.Add(Number("UpdatedAt", saved.UpdatedAt.ToUnixTimeMilliseconds()));
+            parameters.Add(Number("NotBefore", saved.NotBefore?.ToUnixTimeMilliseconds()));
+            parameters.Add(Number("Id", saved.Id));
+            parameters.Add(Number("ExpectedVersion", expectedVersion));
+            parameters.Add(Number("EventProjectId", newEvent.ProjectId));
+            parameters.Add(Text("EventItemKey", newEvent.ItemKey));
+            parameters.Add(Text("EventType", newEvent.Type));
+            parameters.Add(Text("EventActor", newEvent.Actor));
+            parameters.Add(Number("EventAt", newEvent.At));
+            parameters.Add(Text("EventPayload", newEvent.Payload));
+        }, static _ => true, false, cancellationToken);
+
+    private static NpgsqlParameter Text(string name, string? value) =>
+        new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+
+    private static NpgsqlParameter Number(string name, long? value) =>
+        new(name, NpgsqlDbType.Bigint) { Value = value is { } number ? number : DBNull.Value };
 
     /// <summary>Connects and applies missing migrations (under an advisory lock, so concurrent starts are safe).</summary>
     public static async Task<PostgresWorkStore> OpenAsync(
@@ -160,9 +175,9 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         // would only add server work to every claim and completion.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         var dataSource = builder.Build();
+        var store = new PostgresWorkStore(dataSource, stateMachine, time);
         try
         {
-            var store = new PostgresWorkStore(dataSource, stateMachine, time);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             await store.RunInWriteTransactionAsync(async (connection, transaction) =>
             {
@@ -173,7 +188,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         }
         catch
         {
-            await dataSource.DisposeAsync();
+            await store.DisposeAsync();
             throw;
         }
     }
@@ -214,6 +229,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
 
     public override async ValueTask DisposeAsync()
     {
+        await _batcher.DisposeAsync();
         await _listener.DisposeAsync();
         await _dataSource.DisposeAsync();
     }

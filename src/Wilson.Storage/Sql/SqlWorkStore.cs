@@ -486,13 +486,7 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         NewEventRow(TransitionEvent(projectId, transition, details));
 
     private static NewEvent TransitionEvent(long projectId, Transition transition, object? details) =>
-        new(projectId, transition.Key, EventTypes.ItemTransitioned, transition.Actor, StoreJson.Write(new
-        {
-            from = new { stage = transition.FromStage, status = transition.FromStatus },
-            to = new { stage = transition.ToStage, status = transition.ToStatus },
-            reason = transition.Reason,
-            details,
-        }));
+        new(projectId, transition.Key, EventTypes.ItemTransitioned, transition.Actor, StoreJson.WriteTransition(transition, details));
 
     private async Task<ItemWriteResult> ApplyTransitionAsync(
         DbConnection connection, DbTransaction transaction, WorkItem item, TransitionTarget target, string reason, Actor actor, object? details, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ internal sealed class WorkItemRow
     /// reads its row while holding the write lock: by ordinal, this costs a fraction of Dapper's mapping
     /// (which looks every column up by name on each call).
     /// </summary>
-    public static WorkItemRow Read(DbDataReader reader) => new()
+    public static WorkItemRow Read(IColumnReader reader) => new()
     {
         Id = reader.GetInt64(0),
         ProjectId = reader.GetInt64(1),
@@ -67,14 +67,17 @@ internal sealed class WorkItemRow
         PausedFrom = NullableString(reader, 18),
         Attempts = reader.GetInt32(19),
         LeaseOwner = NullableString(reader, 20),
-        LeaseExpiresAt = reader.IsDBNull(21) ? null : reader.GetInt64(21),
+        LeaseExpiresAt = reader.IsNull(21) ? null : reader.GetInt64(21),
         Version = reader.GetInt64(22),
         CreatedAt = reader.GetInt64(23),
         UpdatedAt = reader.GetInt64(24),
-        NotBefore = reader.IsDBNull(25) ? null : reader.GetInt64(25),
+        NotBefore = reader.IsNull(25) ? null : reader.GetInt64(25),
     };
 
-    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    /// <inheritdoc cref="Read(IColumnReader)"/>
+    public static WorkItemRow Read(DbDataReader reader) => Read(new DataReaderColumns(reader));
+
+    private static string? NullableString(IColumnReader reader, int ordinal) => reader.IsNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static WorkItemRow From(WorkItem item) => new()
     {

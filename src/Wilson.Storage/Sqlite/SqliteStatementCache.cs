@@ -3,44 +3,36 @@ using Microsoft.Data.Sqlite;
 namespace Wilson.Storage.Sqlite;
 
 /// <summary>
-/// Prepared commands on the writer connection, kept for its lifetime with their parameters. Microsoft.Data.Sqlite
-/// keeps a command's compiled statement while its text is unchanged, but every new command compiles again,
-/// and for the claim that compile costs more than running it. Only the write queue uses the writer,
-/// one write at a time, so the commands are never shared between threads.
+/// The hot statements of the writer connection, compiled once and kept for its lifetime: every new
+/// command compiles again, and for the claim that compile costs more than running it. Only the write
+/// queue uses the writer, one write at a time, so the statements are never shared between threads.
 /// </summary>
 internal sealed class SqliteStatementCache(SqliteConnection writer) : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The command for <paramref name="sql"/> in <paramref name="transaction"/>, with one parameter per name
-    /// in <paramref name="parameterNames"/>, in that order: the caller sets each one's value before running it.
+    /// The statement for <paramref name="sql"/>, whose parameters are <paramref name="parameterNames"/> in
+    /// that order (see <see cref="SqliteStatement.Prepare"/>); the caller binds, runs and so resets it.
     /// </summary>
-    public SqliteCommand Get(string sql, SqliteTransaction transaction, params ReadOnlySpan<string> parameterNames)
+    public SqliteStatement Get(string sql, params ReadOnlySpan<string> parameterNames)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        if (!_statements.TryGetValue(sql, out var statement))
         {
-            command = writer.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in parameterNames)
-            {
-                command.Parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-
-            _commands[sql] = command;
+            statement = SqliteStatement.Prepare(writer, sql, parameterNames);
+            _statements[sql] = statement;
         }
 
-        command.Transaction = transaction;
-        return command;
+        return statement;
     }
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
+        foreach (var statement in _statements.Values)
         {
-            command.Dispose();
+            statement.Dispose();
         }
 
-        _commands.Clear();
+        _statements.Clear();
     }
 }

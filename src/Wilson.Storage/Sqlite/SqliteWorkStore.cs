@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Wilson.Core.Events;
 using Wilson.Core.Items;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
@@ -42,6 +44,19 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     // seq is the rowid: with one writer it is gap-free and in commit order.
     private const string InsertEventSql =
         "INSERT INTO events (project_id, item_key, type, actor, at, payload) VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, @Payload) RETURNING seq";
+
+    // The claim's event, in the shape every transition event has (see TransitionEventRow), built by
+    // SQLite's JSON functions: serialising it in .NET while holding the writer cost more than the insert.
+    private const string InsertClaimEventSql = """
+        INSERT INTO events (project_id, item_key, type, actor, at, payload)
+        VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, json_object(
+            'from', json_object('stage', @Stage, 'status', 'Ready'),
+            'to', json_object('stage', @Stage, 'status', 'Running'),
+            'reason', @Reason,
+            'details', json_object('owner', @Owner, 'leaseExpiresAt', @LeaseExpiresAt)))
+        """;
+
+    private static readonly string SystemActor = Actor.System.ToString();
 
     protected override TimeSpan SafetyInterval => TimeSpan.FromSeconds(1);
 
@@ -133,99 +148,98 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     protected override Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(InsertEvent((SqliteTransaction)transaction, row));
+        return Task.FromResult(InsertEvent(row));
     }
 
     // The statements of the hot path run synchronously on the writer: Microsoft.Data.Sqlite's async
     // methods run synchronously anyway, and only add a task and a state machine per statement.
-    private long InsertEvent(SqliteTransaction transaction, EventRow row)
-    {
-        var command = _statements.Get(InsertEventSql, transaction, "@ProjectId", "@ItemKey", "@Type", "@Actor", "@At", "@Payload");
-        var parameters = command.Parameters;
-        parameters[0].Value = row.ProjectId;
-        parameters[1].Value = (object?)row.ItemKey ?? DBNull.Value;
-        parameters[2].Value = row.Type;
-        parameters[3].Value = row.Actor;
-        parameters[4].Value = row.At;
-        parameters[5].Value = row.Payload;
-        return (long)command.ExecuteScalar()!;
-    }
+    private long InsertEvent(EventRow row) =>
+        _statements.Get(InsertEventSql, "@ProjectId", "@ItemKey", "@Type", "@Actor", "@At", "@Payload")
+            .Bind(1, row.ProjectId)
+            .Bind(2, row.ItemKey)
+            .Bind(3, row.Type)
+            .Bind(4, row.Actor)
+            .Bind(5, row.At)
+            .Bind(6, row.Payload)
+            .QueryInt64();
 
     public override async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
         var reason = ApproveClaim(request.Owner);
-        var row = await WriteAsync((_, transaction) =>
+        var row = await WriteAsync((_, _) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return Task.FromResult(ClaimAndRecord((SqliteTransaction)transaction, request, reason));
+            return Task.FromResult(ClaimAndRecord(request, reason));
         }, cancellationToken);
 
         // Reading the row's JSON happens here, after the commit, not while holding the writer.
         return row?.ToItem();
     }
 
-    private WorkItemRow? ClaimAndRecord(SqliteTransaction transaction, ClaimRequest request, string reason)
+    private WorkItemRow? ClaimAndRecord(ClaimRequest request, string reason)
     {
         var now = Now;
         var leaseExpiresAt = now + (long)request.LeaseDuration.TotalMilliseconds;
-        var row = ClaimRow(transaction, request, now, leaseExpiresAt);
+        var row = ClaimRow(request, now, leaseExpiresAt);
         if (row is not null)
         {
-            var transition = new Transition(row.Key, row.Stage, WorkStatus.Ready, row.Stage, WorkStatus.Running, reason, Actor.System);
-            InsertEvent(transaction, TransitionEventRow(row.ProjectId, transition,
-                new { owner = request.Owner, leaseExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt) }));
+            _statements.Get(InsertClaimEventSql, "@ProjectId", "@ItemKey", "@Type", "@Actor", "@At", "@Stage", "@Reason", "@Owner", "@LeaseExpiresAt")
+                .Bind(1, row.ProjectId)
+                .Bind(2, row.Key)
+                .Bind(3, EventTypes.ItemTransitioned)
+                .Bind(4, SystemActor)
+                .Bind(5, now)
+                .Bind(6, row.Stage)
+                .Bind(7, reason)
+                .Bind(8, request.Owner)
+                .Bind(9, DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt).ToString("O", CultureInfo.InvariantCulture))
+                .Execute();
         }
 
         return row;
     }
 
-    private WorkItemRow? ClaimRow(SqliteTransaction transaction, ClaimRequest request, long now, long leaseExpiresAt)
+    private WorkItemRow? ClaimRow(ClaimRequest request, long now, long leaseExpiresAt)
     {
-        var command = request.ProjectId is { } projectId
-            ? _statements.Get(ClaimOneProjectSql, transaction, "@Owner", "@LeaseExpiresAt", "@Now", "@ProjectId")
-            : _statements.Get(ClaimAnyProjectSql, transaction, "@Owner", "@LeaseExpiresAt", "@Now");
-        var parameters = command.Parameters;
-        parameters[0].Value = request.Owner;
-        parameters[1].Value = leaseExpiresAt;
-        parameters[2].Value = now;
-        if (request.ProjectId is { } scope)
-        {
-            parameters[3].Value = scope;
-        }
-
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? WorkItemRow.Read(reader) : null;
+        var statement = request.ProjectId is { } projectId
+            ? _statements.Get(ClaimOneProjectSql, "@Owner", "@LeaseExpiresAt", "@Now", "@ProjectId").Bind(4, projectId)
+            : _statements.Get(ClaimAnyProjectSql, "@Owner", "@LeaseExpiresAt", "@Now");
+        return statement
+            .Bind(1, request.Owner)
+            .Bind(2, leaseExpiresAt)
+            .Bind(3, now)
+            .QueryFirst(WorkItemRow.Read);
     }
 
     protected override Task<bool> WriteStateIfUnchangedAsync(long expectedVersion, WorkItem saved, EventRow newEvent, CancellationToken cancellationToken) =>
-        WriteAsync((_, transaction) =>
+        WriteAsync((_, _) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return Task.FromResult(WriteStateIfUnchanged((SqliteTransaction)transaction, expectedVersion, saved, newEvent));
+            return Task.FromResult(WriteStateIfUnchanged(expectedVersion, saved, newEvent));
         }, cancellationToken);
 
-    private bool WriteStateIfUnchanged(SqliteTransaction transaction, long expectedVersion, WorkItem saved, EventRow newEvent)
+    private bool WriteStateIfUnchanged(long expectedVersion, WorkItem saved, EventRow newEvent)
     {
-        var command = _statements.Get(UpdateStateSql, transaction,
-            "@Stage", "@Status", "@PausedFrom", "@Attempts", "@LeaseOwner", "@LeaseExpiresAt", "@Version", "@UpdatedAt", "@Id", "@ExpectedVersion", "@NotBefore");
-        var parameters = command.Parameters;
-        parameters[0].Value = saved.Stage;
-        parameters[1].Value = saved.Status.ToString();
-        parameters[2].Value = (object?)saved.PausedFrom?.ToString() ?? DBNull.Value;
-        parameters[3].Value = saved.Attempts;
-        parameters[4].Value = (object?)saved.Lease?.Owner ?? DBNull.Value;
-        parameters[5].Value = (object?)saved.Lease?.ExpiresAt.ToUnixTimeMilliseconds() ?? DBNull.Value;
-        parameters[6].Value = saved.Version;
-        parameters[7].Value = saved.UpdatedAt.ToUnixTimeMilliseconds();
-        parameters[8].Value = saved.Id;
-        parameters[9].Value = expectedVersion;
-        parameters[10].Value = (object?)saved.NotBefore?.ToUnixTimeMilliseconds() ?? DBNull.Value;
-        if (command.ExecuteNonQuery() == 0)
+        var changed = _statements.Get(UpdateStateSql,
+                "@Stage", "@Status", "@PausedFrom", "@Attempts", "@LeaseOwner", "@LeaseExpiresAt", "@Version", "@UpdatedAt", "@NotBefore", "@Id", "@ExpectedVersion")
+            .Bind(1, saved.Stage)
+            .Bind(2, saved.Status.ToString())
+            .Bind(3, saved.PausedFrom?.ToString())
+            .Bind(4, saved.Attempts)
+            .Bind(5, saved.Lease?.Owner)
+            .Bind(6, saved.Lease?.ExpiresAt.ToUnixTimeMilliseconds())
+            .Bind(7, saved.Version)
+            .Bind(8, saved.UpdatedAt.ToUnixTimeMilliseconds())
+            .Bind(9, saved.NotBefore?.ToUnixTimeMilliseconds())
+            .Bind(10, saved.Id)
+            .Bind(11, expectedVersion)
+            .Execute();
+        if (changed == 0)
         {
             return false;
         }
 
-        InsertEvent(transaction, newEvent);
+        InsertEvent(newEvent);
         return true;
     }
 

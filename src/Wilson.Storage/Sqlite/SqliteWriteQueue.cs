@@ -27,9 +27,9 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    private readonly SqliteCommand _savepoint;
-    private readonly SqliteCommand _releaseSavepoint;
-    private readonly SqliteCommand _rollbackToSavepoint;
+    private readonly SqliteStatement _savepoint;
+    private readonly SqliteStatement _releaseSavepoint;
+    private readonly SqliteStatement _rollbackToSavepoint;
 
     /// <param name="writer">The connection every write runs on.</param>
     /// <param name="committed">Called on the writer's thread after each commit; must be cheap.</param>
@@ -37,9 +37,9 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     {
         _writer = writer;
         _committed = committed;
-        _savepoint = Prepare($"SAVEPOINT {Savepoint}");
-        _releaseSavepoint = Prepare($"RELEASE {Savepoint}");
-        _rollbackToSavepoint = Prepare($"ROLLBACK TO {Savepoint}");
+        _savepoint = SqliteStatement.Prepare(writer, $"SAVEPOINT {Savepoint}");
+        _releaseSavepoint = SqliteStatement.Prepare(writer, $"RELEASE {Savepoint}");
+        _rollbackToSavepoint = SqliteStatement.Prepare(writer, $"ROLLBACK TO {Savepoint}");
         _loop = Task.Run(RunLoopAsync);
     }
 
@@ -128,7 +128,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
     private async Task RunInSavepointAsync(PendingWrite pending, SqliteTransaction transaction, List<PendingWrite> applied)
     {
-        Execute(_savepoint, transaction);
+        _savepoint.Execute();
         try
         {
             await pending.RunAsync(_writer, transaction);
@@ -136,28 +136,14 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         catch (Exception ex) when (InTransaction())
         {
             // A failed statement leaves the transaction open: undo this write alone, keep the others.
-            Execute(_rollbackToSavepoint, transaction);
-            Execute(_releaseSavepoint, transaction);
+            _rollbackToSavepoint.Execute();
+            _releaseSavepoint.Execute();
             pending.Fail(ex);
             return;
         }
 
-        Execute(_releaseSavepoint, transaction);
+        _releaseSavepoint.Execute();
         applied.Add(pending);
-    }
-
-    // Savepoints bracket every write of a shared transaction: kept as prepared commands, not compiled each time.
-    private static void Execute(SqliteCommand command, SqliteTransaction transaction)
-    {
-        command.Transaction = transaction;
-        command.ExecuteNonQuery();
-    }
-
-    private SqliteCommand Prepare(string sql)
-    {
-        var command = _writer.CreateCommand();
-        command.CommandText = sql;
-        return command;
     }
 
     // Some errors (I/O, a full disk) make SQLite roll the whole transaction back on its own.

@@ -1,0 +1,209 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Npgsql;
+
+namespace Wilson.Storage.Postgres;
+
+/// <summary>
+/// Runs the hot-path statements of this process (claims and completions, each one statement that also
+/// writes its event) so that those queued together reach the server as one batch: one round trip, one
+/// implicit transaction, one commit. Every event takes the next number from the one-row counter
+/// <c>event_head</c>, whose lock is held until commit (including the WAL flush); statements committed
+/// one by one therefore wait for each other's flushes, while a batch pays one flush for all of them.
+/// </summary>
+/// <remarks>
+/// If any statement of a batch fails, the server rolls the whole batch back; each statement then runs
+/// again alone, so only the one that fails reports its error. Statements of a batch must never wait
+/// for a row lock after the first has taken <c>event_head</c> (a transaction holding that row and
+/// waiting for the counter would deadlock with the batch): they take their rows with
+/// <c>SKIP LOCKED</c> and report "not written" instead of waiting.
+/// </remarks>
+internal sealed class PostgresStatementBatcher : IAsyncDisposable
+{
+    // Bounds a batch's size, so one slow batch does not hold every caller of a busy process.
+    private const int MaxStatementsPerBatch = 32;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Action _committed;
+    private readonly Channel<PendingStatement> _queue = Channel.CreateUnbounded<PendingStatement>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    /// <param name="dataSource">Where the batches run (a pooled connection per batch).</param>
+    /// <param name="committed">Called after each committed batch; must be cheap.</param>
+    public PostgresStatementBatcher(NpgsqlDataSource dataSource, Action committed)
+    {
+        _dataSource = dataSource;
+        _committed = committed;
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (one statement returning at most one row) with the parameters
+    /// <paramref name="bind"/> adds; returns <paramref name="read"/> of its row, or <paramref name="noRow"/>,
+    /// once committed. A statement still queued when <paramref name="cancellationToken"/> fires never runs.
+    /// </summary>
+    public Task<T> RunAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<DbDataReader, T> read, T noRow, CancellationToken cancellationToken)
+    {
+        var pending = new PendingStatement<T>(sql, bind, read, noRow, cancellationToken);
+        return _queue.Writer.TryWrite(pending)
+            ? pending.Task
+            : throw new ObjectDisposedException(nameof(PostgresStatementBatcher), "the store is closed");
+    }
+
+    /// <summary>Lets the queued statements finish, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var batch = new List<PendingStatement>(MaxStatementsPerBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxStatementsPerBatch && _queue.Reader.TryRead(out var pending))
+            {
+                if (pending.TryStart())
+                {
+                    batch.Add(pending);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await RunBatchOrEachAsync(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private async Task RunBatchOrEachAsync(List<PendingStatement> batch)
+    {
+        try
+        {
+            await RunCommittedAsync(batch);
+            return;
+        }
+        catch (Exception ex) when (batch.Count == 1)
+        {
+            batch[0].Fail(ex);
+            return;
+        }
+        catch (Exception)
+        {
+            // Nothing of the batch was committed: each statement runs again alone, and learns its own fate.
+        }
+
+        foreach (var pending in batch)
+        {
+            try
+            {
+                await RunCommittedAsync([pending]);
+            }
+            catch (Exception ex)
+            {
+                pending.Fail(ex);
+            }
+        }
+    }
+
+    private async Task RunCommittedAsync(IReadOnlyList<PendingStatement> statements)
+    {
+        // Once sent, a batch runs to its end: the callers' tokens only stop statements still queued.
+        await using (var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None))
+        await using (var command = connection.CreateBatch())
+        {
+            foreach (var pending in statements)
+            {
+                command.BatchCommands.Add(pending.ToCommand());
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+            for (var i = 0; i < statements.Count; i++)
+            {
+                if (i > 0 && !await reader.NextResultAsync(CancellationToken.None))
+                {
+                    throw new InvalidOperationException("a statement of the batch returned no result");
+                }
+
+                await statements[i].ReadAsync(reader);
+            }
+        }
+
+        // The reader has reached the end of the batch, so its implicit transaction has committed.
+        _committed();
+        foreach (var pending in statements)
+        {
+            pending.Complete();
+        }
+    }
+
+    private abstract class PendingStatement
+    {
+        private const int Queued = 0;
+        private const int Started = 1;
+        private const int Cancelled = 2;
+
+        private int _state = Queued;
+
+        /// <summary>False if the caller cancelled while the statement was queued: it never runs.</summary>
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+
+        public abstract NpgsqlBatchCommand ToCommand();
+
+        /// <summary>Reads this statement's result, the reader being on it.</summary>
+        public abstract Task ReadAsync(DbDataReader reader);
+
+        /// <summary>Hands the caller the result read, now committed.</summary>
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+
+        protected bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
+    }
+
+    private sealed class PendingStatement<T> : PendingStatement
+    {
+        private readonly string _sql;
+        private readonly Action<NpgsqlParameterCollection> _bind;
+        private readonly Func<DbDataReader, T> _read;
+        private readonly T _noRow;
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenRegistration _cancellation;
+        private T _result;
+
+        public PendingStatement(string sql, Action<NpgsqlParameterCollection> bind, Func<DbDataReader, T> read, T noRow, CancellationToken cancellationToken)
+        {
+            _sql = sql;
+            _bind = bind;
+            _read = read;
+            _noRow = noRow;
+            _result = noRow;
+            _cancellation = cancellationToken.Register(() =>
+            {
+                if (TryCancel())
+                {
+                    _done.TrySetCanceled(cancellationToken);
+                }
+            });
+        }
+
+        public Task<T> Task => _done.Task;
+
+        public override NpgsqlBatchCommand ToCommand()
+        {
+            _cancellation.Dispose();
+            var command = new NpgsqlBatchCommand(_sql);
+            _bind(command.Parameters);
+            return command;
+        }
+
+        public override async Task ReadAsync(DbDataReader reader) =>
+            _result = await reader.ReadAsync(CancellationToken.None) ? _read(reader) : _noRow;
+
+        public override void Complete() => _done.TrySetResult(_result);
+
+        public override void Fail(Exception exception) => _done.TrySetException(exception);
+    }
+}

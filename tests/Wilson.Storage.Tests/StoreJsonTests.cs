@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Wilson.Core.Items;
+using Wilson.Core.Workflow;
+using Wilson.Storage.Sql;
+
+namespace Wilson.Storage.Tests;
+
+public sealed class StoreJsonTests
+{
+    public static TheoryData<string, object?> Transitions => new()
+    {
+        { "develop passed: add is written", new { owner = "worker-1" } },
+        { "a reason with \"quotes\", <html> & ünïcödé", new { owner = "w", leaseExpiresAt = DateTimeOffset.UnixEpoch, attempt = 2 } },
+        { "", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Transitions))]
+    public void WriteTransition_WritesWhatTheSerializerWritesForTheSameShape(string reason, object? details)
+    {
+        var transition = new Transition("T-7", "develop", WorkStatus.Running, "test", WorkStatus.Ready, reason, Actor.System);
+
+        var written = StoreJson.WriteTransition(transition, details);
+
+        var serialized = JsonSerializer.Serialize(new
+        {
+            from = new { stage = "develop", status = WorkStatus.Running },
+            to = new { stage = "test", status = WorkStatus.Ready },
+            reason,
+            details,
+        }, StoreJson.Options);
+        Assert.Equal(serialized, written);
+    }
+}
