@@ -24,15 +24,18 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
     private const int MaxStatementsPerBatch = 32;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _closingSql;
     private readonly Action _committed;
     private readonly Channel<PendingStatement> _queue = Channel.CreateUnbounded<PendingStatement>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
     /// <param name="dataSource">Where the batches run (a pooled connection per batch).</param>
+    /// <param name="closingSql">A statement that ends every batch, in its transaction (the one NOTIFY for all its events).</param>
     /// <param name="committed">Called after each committed batch; must be cheap.</param>
-    public PostgresStatementBatcher(NpgsqlDataSource dataSource, Action committed)
+    public PostgresStatementBatcher(NpgsqlDataSource dataSource, string closingSql, Action committed)
     {
         _dataSource = dataSource;
+        _closingSql = closingSql;
         _committed = committed;
         _loop = Task.Run(RunLoopAsync);
     }
@@ -119,6 +122,8 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
                 command.BatchCommands.Add(pending.ToCommand());
             }
 
+            command.BatchCommands.Add(new NpgsqlBatchCommand(_closingSql));
+
             await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
             for (var i = 0; i < statements.Count; i++)
             {
@@ -131,7 +136,8 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
             }
         }
 
-        // The reader has reached the end of the batch, so its implicit transaction has committed.
+        // The reader has been read to the end of the batch (the closing statement's result with it),
+        // so the batch's implicit transaction has committed.
         _committed();
         foreach (var pending in statements)
         {

@@ -21,6 +21,10 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     /// <summary>The NOTIFY channel every event is announced on.</summary>
     public const string Channel = "wilson_events";
 
+    // Ends every batch of claims and completions: one notification for all its events (listeners only
+    // wake and read what is new; a NOTIFY per event cost a third of the claim's server time).
+    private const string NotifySql = $"SELECT pg_notify('{Channel}', '')";
+
     // Any constant will do; it only has to be the same in every Wilson process.
     private const long MigrationLockId = 0x5749_4C53_4F4E;
 
@@ -36,7 +40,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     {
         _dataSource = dataSource;
         _listener = new PostgresEventListener(dataSource, Signal, time);
-        _batcher = new PostgresStatementBatcher(dataSource, Signal.Pulse);
+        _batcher = new PostgresStatementBatcher(dataSource, NotifySql, Signal.Pulse);
     }
 
     protected override TimeSpan SafetyInterval => TimeSpan.FromSeconds(5);
@@ -84,7 +88,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
                     'details', json_build_object('owner', @Owner, 'leaseExpiresAt', @LeaseExpiresAtText))::text
             FROM claimed, head
             RETURNING seq)
-        SELECT claimed.*, pg_notify('{Channel}', noted.seq::text) AS notified FROM claimed, noted
+        SELECT claimed.*, noted.seq FROM claimed, noted
         """;
 
     // The item update and its event in one statement. The row is taken with SKIP LOCKED: a statement
@@ -97,7 +101,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
                  INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
                  SELECT last_seq, @EventProjectId, @EventItemKey, @EventType, @EventActor, @EventAt, @EventPayload FROM head
                  RETURNING seq)
-        SELECT seq, pg_notify('{Channel}', seq::text) FROM added
+        SELECT seq FROM added
         """;
 
     /// <summary>
