@@ -13,7 +13,7 @@ namespace Wilson.Storage.Postgres;
 
 /// <summary>
 /// The team store on PostgreSQL: claims with <c>FOR UPDATE SKIP LOCKED</c>, rows about to change
-/// locked with <c>FOR UPDATE</c>, and every event announced with <c>NOTIFY</c> on commit so
+/// locked with <c>FOR UPDATE</c>, and every transaction that writes events announced with <c>NOTIFY</c> on commit so
 /// watchers in other processes wake through one LISTEN connection per process.
 /// </summary>
 internal sealed class PostgresWorkStore : SqlWorkStore
