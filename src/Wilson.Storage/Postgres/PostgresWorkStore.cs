@@ -22,7 +22,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     public const string Channel = "wilson_events";
 
     // Ends every batch of claims and completions: one notification for all its events (listeners only
-    // wake and read what is new; a NOTIFY per event cost a third of the claim's server time).
+    // wake and read what is new; one per event held claim -> complete about a fifth lower, ADR 0003).
     private const string NotifySql = $"SELECT pg_notify('{Channel}', '')";
 
     // Any constant will do; it only has to be the same in every Wilson process.
