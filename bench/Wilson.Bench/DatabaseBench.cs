@@ -1,4 +1,3 @@
-using Wilson.Core.Projects;
 using Wilson.Core.Storage;
 using Wilson.Testing;
 
@@ -36,11 +35,10 @@ internal static class DatabaseBench
         var enqueues = new List<Throughput>();
         var claimRuns = new List<ClaimCompleteResult>();
         var ceilings = new List<RawCeilingResult>();
-        Project project = null!;
         for (var round = 0; round < options.Rounds; round++)
         {
             Console.WriteLine($"-- round {round + 1} of {options.Rounds}");
-            project = await TestStores.RegisterAsync(store, $"bench-{Guid.NewGuid():N}", cancellationToken);
+            var project = await TestStores.RegisterAsync(store, $"bench-{Guid.NewGuid():N}", cancellationToken);
             var enqueued = await EnqueueScenario.RunAsync(store, project.Id, options.Items, options.BatchSize, cancellationToken);
             Console.WriteLine($"enqueue, {options.BatchSize} per AddItemsAsync: {enqueued}");
             enqueues.Add(enqueued);
@@ -77,9 +75,10 @@ internal static class DatabaseBench
 
         // Watching starts the store's cross-process wake-ups (inotify on SQLite, LISTEN on PostgreSQL),
         // which stay on until the store closes: hence last.
-        await WakeupScenario.RunAsync(store, project.Id, WarmupEvents, waitForEach: true, cancellationToken);
-        var burst = await WakeupScenario.RunAsync(store, project.Id, options.Events, waitForEach: false, cancellationToken);
-        var paced = await WakeupScenario.RunAsync(store, project.Id, options.Events, waitForEach: true, cancellationToken);
+        var events = await TestStores.RegisterAsync(store, $"events-{Guid.NewGuid():N}", cancellationToken);
+        await WakeupScenario.RunAsync(store, events.Id, WarmupEvents, waitForEach: true, cancellationToken);
+        var burst = await WakeupScenario.RunAsync(store, events.Id, options.Events, waitForEach: false, cancellationToken);
+        var paced = await WakeupScenario.RunAsync(store, events.Id, options.Events, waitForEach: true, cancellationToken);
         Console.WriteLine($"append -> subscriber, back to back: {burst}");
         Console.WriteLine($"append -> subscriber, each after the last arrived: {paced}");
         report.Add(new ReportRow(name, $"wake-up p50 / p99 ms ({options.Events} back to back)", $"{burst.P50:0.000} / {burst.P99:0.000}",

@@ -1,6 +1,6 @@
 using System.Data.Common;
-using System.Threading.Channels;
 using Npgsql;
+using Wilson.Storage.Sql;
 
 namespace Wilson.Storage.Postgres;
 
@@ -26,8 +26,7 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _closingSql;
     private readonly Action _committed;
-    private readonly Channel<PendingStatement> _queue = Channel.CreateUnbounded<PendingStatement>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly BatchingQueue<PendingStatement> _queue;
 
     /// <param name="dataSource">Where the batches run (a pooled connection per batch).</param>
     /// <param name="closingSql">A statement that ends every batch, in its transaction (the one NOTIFY for all its events).</param>
@@ -37,7 +36,7 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
         _dataSource = dataSource;
         _closingSql = closingSql;
         _committed = committed;
-        _loop = Task.Run(RunLoopAsync);
+        _queue = new BatchingQueue<PendingStatement>(MaxStatementsPerBatch, RunBatchOrEachAsync, nameof(PostgresStatementBatcher));
     }
 
     /// <summary>
@@ -48,38 +47,12 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
     public Task<T> RunAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<DbDataReader, T> read, T noRow, CancellationToken cancellationToken)
     {
         var pending = new PendingStatement<T>(sql, bind, read, noRow, cancellationToken);
-        return _queue.Writer.TryWrite(pending)
-            ? pending.Task
-            : throw new ObjectDisposedException(nameof(PostgresStatementBatcher), "the store is closed");
+        _queue.Add(pending);
+        return pending.Task;
     }
 
     /// <summary>Lets the queued statements finish, then stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _loop;
-    }
-
-    private async Task RunLoopAsync()
-    {
-        var batch = new List<PendingStatement>(MaxStatementsPerBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxStatementsPerBatch && _queue.Reader.TryRead(out var pending))
-            {
-                if (pending.TryStart())
-                {
-                    batch.Add(pending);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                await RunBatchOrEachAsync(batch);
-                batch.Clear();
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
     private async Task RunBatchOrEachAsync(List<PendingStatement> batch)
     {
@@ -145,16 +118,9 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
         }
     }
 
-    private abstract class PendingStatement
+    private abstract class PendingStatement : IQueuedWork
     {
-        private const int Queued = 0;
-        private const int Started = 1;
-        private const int Cancelled = 2;
-
-        private int _state = Queued;
-
-        /// <summary>False if the caller cancelled while the statement was queued: it never runs.</summary>
-        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+        public abstract bool TryStart();
 
         public abstract NpgsqlBatchCommand ToCommand();
 
@@ -165,51 +131,30 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
         public abstract void Complete();
 
         public abstract void Fail(Exception exception);
-
-        protected bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
     }
 
-    private sealed class PendingStatement<T> : PendingStatement
+    private sealed class PendingStatement<T>(
+        string sql, Action<NpgsqlParameterCollection> bind, Func<DbDataReader, T> read, T noRow, CancellationToken cancellationToken) : PendingStatement
     {
-        private readonly string _sql;
-        private readonly Action<NpgsqlParameterCollection> _bind;
-        private readonly Func<DbDataReader, T> _read;
-        private readonly T _noRow;
-        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly CancellationTokenRegistration _cancellation;
-        private T _result;
+        private readonly QueuedCall<T> _call = new(cancellationToken);
+        private T _result = default!;
 
-        public PendingStatement(string sql, Action<NpgsqlParameterCollection> bind, Func<DbDataReader, T> read, T noRow, CancellationToken cancellationToken)
-        {
-            _sql = sql;
-            _bind = bind;
-            _read = read;
-            _noRow = noRow;
-            _result = noRow;
-            _cancellation = cancellationToken.Register(() =>
-            {
-                if (TryCancel())
-                {
-                    _done.TrySetCanceled(cancellationToken);
-                }
-            });
-        }
+        public Task<T> Task => _call.Task;
 
-        public Task<T> Task => _done.Task;
+        public override bool TryStart() => _call.TryStart();
 
         public override NpgsqlBatchCommand ToCommand()
         {
-            _cancellation.Dispose();
-            var command = new NpgsqlBatchCommand(_sql);
-            _bind(command.Parameters);
+            var command = new NpgsqlBatchCommand(sql);
+            bind(command.Parameters);
             return command;
         }
 
         public override async Task ReadAsync(DbDataReader reader) =>
-            _result = await reader.ReadAsync(CancellationToken.None) ? _read(reader) : _noRow;
+            _result = await reader.ReadAsync(CancellationToken.None) ? read(reader) : noRow;
 
-        public override void Complete() => _done.TrySetResult(_result);
+        public override void Complete() => _call.Succeed(_result);
 
-        public override void Fail(Exception exception) => _done.TrySetException(exception);
+        public override void Fail(Exception exception) => _call.Fail(exception);
     }
 }

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Wilson.Core.Events;
 using Wilson.Core.Items;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
@@ -44,19 +42,6 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     // seq is the rowid: with one writer it is gap-free and in commit order.
     private const string InsertEventSql =
         "INSERT INTO events (project_id, item_key, type, actor, at, payload) VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, @Payload) RETURNING seq";
-
-    // The claim's event, in the shape every transition event has (see TransitionEventRow), built by
-    // SQLite's JSON functions: serialising it in .NET while holding the writer cost more than the insert.
-    private const string InsertClaimEventSql = """
-        INSERT INTO events (project_id, item_key, type, actor, at, payload)
-        VALUES (@ProjectId, @ItemKey, @Type, @Actor, @At, json_object(
-            'from', json_object('stage', @Stage, 'status', 'Ready'),
-            'to', json_object('stage', @Stage, 'status', 'Running'),
-            'reason', @Reason,
-            'details', json_object('owner', @Owner, 'leaseExpiresAt', @LeaseExpiresAt)))
-        """;
-
-    private static readonly string SystemActor = Actor.System.ToString();
 
     protected override TimeSpan SafetyInterval => TimeSpan.FromSeconds(1);
 
@@ -183,17 +168,9 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         var row = ClaimRow(request, now, leaseExpiresAt);
         if (row is not null)
         {
-            _statements.Get(InsertClaimEventSql, "@ProjectId", "@ItemKey", "@Type", "@Actor", "@At", "@Stage", "@Reason", "@Owner", "@LeaseExpiresAt")
-                .Bind(1, row.ProjectId)
-                .Bind(2, row.Key)
-                .Bind(3, EventTypes.ItemTransitioned)
-                .Bind(4, SystemActor)
-                .Bind(5, now)
-                .Bind(6, row.Stage)
-                .Bind(7, reason)
-                .Bind(8, request.Owner)
-                .Bind(9, DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt).ToString("O", CultureInfo.InvariantCulture))
-                .Execute();
+            var transition = new Transition(row.Key, row.Stage, WorkStatus.Ready, row.Stage, WorkStatus.Running, reason, Actor.System);
+            InsertEvent(TransitionEventRow(row.ProjectId, transition,
+                new { owner = request.Owner, leaseExpiresAt = DateTimeOffset.FromUnixTimeMilliseconds(leaseExpiresAt) }));
         }
 
         return row;

@@ -1,7 +1,7 @@
 using System.Data.Common;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using Wilson.Storage.Sql;
 
 namespace Wilson.Storage.Sqlite;
 
@@ -24,8 +24,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
     private readonly SqliteConnection _writer;
     private readonly Action _committed;
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly BatchingQueue<PendingWrite> _queue;
 
     private readonly SqliteStatement _savepoint;
     private readonly SqliteStatement _releaseSavepoint;
@@ -40,50 +39,24 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         _savepoint = SqliteStatement.Prepare(writer, $"SAVEPOINT {Savepoint}");
         _releaseSavepoint = SqliteStatement.Prepare(writer, $"RELEASE {Savepoint}");
         _rollbackToSavepoint = SqliteStatement.Prepare(writer, $"ROLLBACK TO {Savepoint}");
-        _loop = Task.Run(RunLoopAsync);
+        _queue = new BatchingQueue<PendingWrite>(MaxWritesPerTransaction, RunInOneTransactionAsync, nameof(SqliteWriteQueue));
     }
 
     /// <summary>Runs <paramref name="write"/> in a write transaction and returns its result once committed.</summary>
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         var pending = new PendingWrite<T>(write, cancellationToken);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(SqliteWriteQueue), "the store is closed");
-        }
-
+        _queue.Add(pending);
         return pending.Task;
     }
 
     /// <summary>Lets the queued writes finish, then stops; the caller disposes the connection afterwards.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop;
+        await _queue.DisposeAsync();
         _savepoint.Dispose();
         _releaseSavepoint.Dispose();
         _rollbackToSavepoint.Dispose();
-    }
-
-    private async Task RunLoopAsync()
-    {
-        var batch = new List<PendingWrite>(MaxWritesPerTransaction);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxWritesPerTransaction && _queue.Reader.TryRead(out var pending))
-            {
-                if (pending.TryStart())
-                {
-                    batch.Add(pending);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                await RunInOneTransactionAsync(batch);
-                batch.Clear();
-            }
-        }
     }
 
     private async Task RunInOneTransactionAsync(List<PendingWrite> batch)
@@ -149,16 +122,9 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     // Some errors (I/O, a full disk) make SQLite roll the whole transaction back on its own.
     private bool InTransaction() => raw.sqlite3_get_autocommit(_writer.Handle) == 0;
 
-    private abstract class PendingWrite
+    private abstract class PendingWrite : IQueuedWork
     {
-        private const int Queued = 0;
-        private const int Started = 1;
-        private const int Cancelled = 2;
-
-        private int _state = Queued;
-
-        /// <summary>False if the caller cancelled while the write was queued: it never runs.</summary>
-        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+        public abstract bool TryStart();
 
         public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
 
@@ -166,52 +132,23 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         public abstract void Complete();
 
         public abstract void Fail(Exception exception);
-
-        protected bool TryCancel() => Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued;
     }
 
-    private sealed class PendingWrite<T> : PendingWrite
+    // Only a write still in the queue is cancelled; once it runs, the token reaches its statements.
+    private sealed class PendingWrite<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) : PendingWrite
     {
-        private readonly Func<DbConnection, DbTransaction, Task<T>> _write;
-        private readonly CancellationToken _cancellationToken;
-        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly CancellationTokenRegistration _cancellation;
+        private readonly QueuedCall<T> _call = new(cancellationToken);
         private T _result = default!;
 
-        public PendingWrite(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
-        {
-            _write = write;
-            _cancellationToken = cancellationToken;
-            // Only a write still in the queue is cancelled; once it runs, the token reaches its statements.
-            _cancellation = cancellationToken.Register(() =>
-            {
-                if (TryCancel())
-                {
-                    _done.TrySetCanceled(cancellationToken);
-                }
-            });
-        }
+        public Task<T> Task => _call.Task;
 
-        public Task<T> Task => _done.Task;
+        public override bool TryStart() => _call.TryStart();
 
-        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction)
-        {
-            await _cancellation.DisposeAsync();
-            _result = await _write(connection, transaction);
-        }
+        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction) =>
+            _result = await write(connection, transaction);
 
-        public override void Complete() => _done.TrySetResult(_result);
+        public override void Complete() => _call.Succeed(_result);
 
-        public override void Fail(Exception exception)
-        {
-            if (exception is OperationCanceledException && _cancellationToken.IsCancellationRequested)
-            {
-                _done.TrySetCanceled(_cancellationToken);
-            }
-            else
-            {
-                _done.TrySetException(exception);
-            }
-        }
+        public override void Fail(Exception exception) => _call.Fail(exception);
     }
 }
