@@ -15,7 +15,7 @@ public sealed class PostgresStatementBatcherTests : IAsyncLifetime
     {
         var server = await PostgresServer.GetAsync();
         _dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync("batcher", CancellationToken.None));
-        _batcher = new PostgresStatementBatcher(_dataSource, "SELECT 1", () => Interlocked.Increment(ref _commits));
+        _batcher = new PostgresStatementBatcher(_dataSource, "SELECT 1", () => Interlocked.Increment(ref _commits), batchesAtOnce: 1);
     }
 
     public async Task DisposeAsync()
@@ -69,6 +69,41 @@ public sealed class PostgresStatementBatcherTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         await slow;
         Assert.Equal("0", await Run("SELECT count(*)::text FROM ran"));
+    }
+
+    [Fact]
+    public async Task With_two_batches_in_flight_a_statement_queued_behind_a_waiting_batch_runs_at_once()
+    {
+        await using var twoAtOnce = new PostgresStatementBatcher(_dataSource, "SELECT 1", () => { }, batchesAtOnce: 2);
+        await using var holder = await _dataSource.OpenConnectionAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(42)", holder))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var waiting = twoAtOnce.RunAsync("SELECT pg_advisory_xact_lock(42)::text", _ => { }, _ => "waited", "", CancellationToken.None);
+        await Eventually.TrueAsync(
+            async () => await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1,
+            "the first batch waits for the lock");
+
+        // Behind a single batch in flight, it would wait as long as the lock is held.
+        var quick = await twoAtOnce.RunAsync("SELECT 'quick'", _ => { }, reader => reader.GetString(0), "", CancellationToken.None)
+            .WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+
+        Assert.Equal("quick", quick);
+        Assert.False(waiting.IsCompleted);
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(42)", holder))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal("waited", await waiting);
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     // The batcher has sent the slow statement: whatever is queued now waits for the next batch.

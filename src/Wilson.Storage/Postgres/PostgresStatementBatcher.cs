@@ -17,6 +17,13 @@ namespace Wilson.Storage.Postgres;
 /// for a row lock after the first has taken <c>event_head</c> (a transaction holding that row and
 /// waiting for the counter would deadlock with the batch): they take their rows with
 /// <c>SKIP LOCKED</c> and report "not written" instead of waiting.
+/// <para>
+/// With <c>batchesAtOnce</c> above one, the next batch is sent while the last still runs. On a data
+/// source of one multiplexed connection (what <see cref="PostgresWorkStore"/> gives it) the server
+/// then runs them back to back on one backend, never idle while the client reads a batch's results
+/// and the callers queue the next, and never two batches waiting for each other's <c>event_head</c>
+/// lock (ADR 0003).
+/// </para>
 /// </remarks>
 internal sealed class PostgresStatementBatcher : IAsyncDisposable
 {
@@ -31,12 +38,13 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
     /// <param name="dataSource">Where the batches run (a pooled connection per batch).</param>
     /// <param name="closingSql">A statement that ends every batch, in its transaction (the one NOTIFY for all its events).</param>
     /// <param name="committed">Called after each committed batch; must be cheap.</param>
-    public PostgresStatementBatcher(NpgsqlDataSource dataSource, string closingSql, Action committed)
+    /// <param name="batchesAtOnce">How many batches may be in flight at the same time.</param>
+    public PostgresStatementBatcher(NpgsqlDataSource dataSource, string closingSql, Action committed, int batchesAtOnce)
     {
         _dataSource = dataSource;
         _closingSql = closingSql;
         _committed = committed;
-        _queue = new BatchingQueue<PendingStatement>(MaxStatementsPerBatch, RunBatchOrEachAsync, nameof(PostgresStatementBatcher));
+        _queue = new BatchingQueue<PendingStatement>(MaxStatementsPerBatch, RunBatchOrEachAsync, nameof(PostgresStatementBatcher), batchesAtOnce);
     }
 
     /// <summary>

@@ -3,14 +3,14 @@ using System.Threading.Channels;
 namespace Wilson.Storage.Sql;
 
 /// <summary>
-/// Work queued by many callers, run by one consumer in batches: what queued while a batch ran goes
-/// together in the next, up to a bound (group commit). The SQLite writer and the PostgreSQL batcher
-/// differ only in how they run a batch.
+/// Work queued by many callers, run in batches: what queued while a batch ran goes together in the
+/// next, up to a bound (group commit). The SQLite writer (one batch at a time) and the PostgreSQL
+/// batcher (two in flight) differ only in how they run a batch.
 /// </summary>
 internal sealed class BatchingQueue<TWork> : IAsyncDisposable
     where TWork : IQueuedWork
 {
-    private readonly Channel<TWork> _queue = Channel.CreateUnbounded<TWork>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<TWork> _queue;
     private readonly int _maxBatch;
     private readonly Func<List<TWork>, Task> _runBatch;
     private readonly string _owner;
@@ -19,12 +19,15 @@ internal sealed class BatchingQueue<TWork> : IAsyncDisposable
     /// <param name="maxBatch">The most items in one batch, so one batch does not hold every caller of a busy process.</param>
     /// <param name="runBatch">Runs a batch and settles every item of it; it must never throw.</param>
     /// <param name="owner">Named in the error when work arrives after disposal.</param>
-    public BatchingQueue(int maxBatch, Func<List<TWork>, Task> runBatch, string owner)
+    /// <param name="batchesAtOnce">How many batches may run at the same time (each takes the next from the queue).</param>
+    public BatchingQueue(int maxBatch, Func<List<TWork>, Task> runBatch, string owner, int batchesAtOnce = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchesAtOnce, 1);
         _maxBatch = maxBatch;
         _runBatch = runBatch;
         _owner = owner;
-        _loop = Task.Run(RunLoopAsync);
+        _queue = Channel.CreateUnbounded<TWork>(new UnboundedChannelOptions { SingleReader = batchesAtOnce == 1 });
+        _loop = Task.WhenAll(Enumerable.Range(0, batchesAtOnce).Select(_ => Task.Run(RunLoopAsync)));
     }
 
     /// <exception cref="ObjectDisposedException">The queue has stopped.</exception>
