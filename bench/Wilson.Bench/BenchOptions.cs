@@ -6,7 +6,7 @@ namespace Wilson.Bench;
 internal sealed record BenchOptions
 {
     public const string Usage =
-        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--rounds 3] [--only sqlite|postgres|models|commands|orchestration] [--tokens 10000]";
+        "usage: Wilson.Bench [--items 10000] [--workers 8] [--batch 100] [--events 2000] [--rounds 5] [--only sqlite|postgres|models|commands|orchestration] [--tokens 10000]";
 
     public int Items { get; init; } = 10_000;
 
@@ -16,8 +16,8 @@ internal sealed record BenchOptions
 
     public int Events { get; init; } = 2_000;
 
-    /// <summary>Measured rounds of enqueue, claim → complete and raw ceiling per database; the medians are reported.</summary>
-    public int Rounds { get; init; } = 3;
+    /// <summary>Measured rounds of enqueue, claim → complete and raw ceiling per database; the medians are reported (five: this kind of machine drifts by a fifth from minute to minute).</summary>
+    public int Rounds { get; init; } = 5;
 
     /// <summary>Tokens in the streamed answer of the provider benchmark.</summary>
     public int Tokens { get; init; } = 10_000;
