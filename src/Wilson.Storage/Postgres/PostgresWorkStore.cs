@@ -109,6 +109,17 @@ internal sealed class PostgresWorkStore : SqlWorkStore
         SELECT seq FROM added
         """;
 
+    // An event of its own: the next number and the row, in one statement (the caller selects from "added").
+    private static readonly string InsertEventCte = $"""
+        WITH {NextSequence("TRUE")},
+             added AS (
+                 INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
+                 SELECT last_seq, @ProjectId, @ItemKey, @Type, @Actor, @At, @Payload FROM head
+                 RETURNING seq)
+        """;
+
+    private static readonly string InsertEventAloneSql = $"{InsertEventCte} SELECT seq FROM added";
+
     /// <summary>
     /// One statement, no explicit transaction: it takes the item, leases it and writes the claim's event
     /// (the same shape the shared code writes for every transition); batched with the claims and
@@ -159,6 +170,25 @@ internal sealed class PostgresWorkStore : SqlWorkStore
             parameters.Add(Number("EventAt", newEvent.At));
             parameters.Add(Text("EventPayload", newEvent.Payload));
         }, static _ => true, false, cancellationToken);
+
+    /// <summary>
+    /// One statement batched with the claims and completions beside it: the commit wakes in-process
+    /// watchers and the batch's closing NOTIFY the other processes (one round trip, where a transaction
+    /// of its own takes two).
+    /// </summary>
+    protected override async Task<long> InsertEventAloneAsync(EventRow row, CancellationToken cancellationToken)
+    {
+        var seq = await _batcher.RunAsync(InsertEventAloneSql, parameters =>
+        {
+            parameters.Add(Number("ProjectId", row.ProjectId));
+            parameters.Add(Text("ItemKey", row.ItemKey));
+            parameters.Add(Text("Type", row.Type));
+            parameters.Add(Text("Actor", row.Actor));
+            parameters.Add(Number("At", row.At));
+            parameters.Add(Text("Payload", row.Payload));
+        }, static reader => reader.GetInt64(0), 0L, cancellationToken);
+        return seq > 0 ? seq : throw new InvalidOperationException("the event was not written: its insert returned no sequence number");
+    }
 
     private static NpgsqlParameter Text(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
@@ -233,15 +263,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
 
     protected override Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken) =>
         connection.QuerySingleValueAsync<long>(
-            $"""
-            WITH {NextSequence("TRUE")},
-                 added AS (
-                     INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
-                     SELECT last_seq, @ProjectId, @ItemKey, @Type, @Actor, @At, @Payload FROM head
-                     RETURNING seq)
-            SELECT seq, pg_notify('{Channel}', seq::text) FROM added
-            """,
-            row, transaction, cancellationToken);
+            $"{InsertEventCte} SELECT seq, pg_notify('{Channel}', seq::text) FROM added", row, transaction, cancellationToken);
 
 
     /// <summary>A CTE <c>head</c> holding the next event number, taken only when <paramref name="condition"/> holds.</summary>

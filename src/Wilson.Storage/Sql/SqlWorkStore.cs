@@ -363,9 +363,13 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     public async Task<WorkEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken)
     {
         var row = NewEventRow(newEvent);
-        row.Seq = await WriteAsync((connection, transaction) => InsertEventAsync(connection, transaction, row, cancellationToken), cancellationToken);
+        row.Seq = await InsertEventAloneAsync(row, cancellationToken);
         return row.ToEvent();
     }
+
+    /// <summary>Appends an event that goes with no other write, and wakes in-process watchers; returns its sequence number.</summary>
+    protected virtual Task<long> InsertEventAloneAsync(EventRow row, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) => InsertEventAsync(connection, transaction, row, cancellationToken), cancellationToken);
 
     public Task<long> GetLastSequenceAsync(CancellationToken cancellationToken) =>
         ReadAsync(connection => connection.QuerySingleValueAsync<long>("SELECT COALESCE(MAX(seq), 0) FROM events", null, null, cancellationToken), cancellationToken);
