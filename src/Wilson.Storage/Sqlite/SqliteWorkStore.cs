@@ -36,7 +36,8 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         _writes = new SqliteWriteQueue(writer, checkpointer.Committed);
         _statements = new SqliteStatementCache(writer);
         _connectionString = connectionString;
-        _changes = new SqliteChangeWatcher(path, Signal);
+        // Real time whatever clock the store runs on: it paces file-system noise, not anything a test schedules.
+        _changes = new SqliteChangeWatcher(path, Signal, TimeProvider.System);
     }
 
     // seq is the rowid: with one writer it is gap-free and in commit order.
