@@ -236,7 +236,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     /// Claims and completions run on one multiplexed connection of their own: a batch sent while the
     /// last still runs is pipelined behind it, so the server goes from one batch to the next without
     /// waiting for the client in between (on this machine claim -> complete rose from about half of the
-    /// raw ceiling to about two thirds, ADR 0003); one connection, so batches never wait for each other's
+    /// raw ceiling to 70-82% of it, ADR 0003); one connection, so batches never wait for each other's
     /// <c>event_head</c> lock. Npgsql 10 calls multiplexing experimental and its next major removes it:
     /// the property then stops compiling, and the way back is the store's own pool with one batch at a time.
     /// </summary>
