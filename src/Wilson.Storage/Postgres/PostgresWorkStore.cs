@@ -82,7 +82,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
             RETURNING w.id, w.project_id, w.key, w.title, w.description, w.acceptance_criteria, w.definition_of_done, w.kind, w.tier,
                 w.priority, w.parent, w.dependencies, w.context, w.verification, w.checklist, w.pipeline, w.stage, w.status,
                 w.paused_from, w.attempts, w.lease_owner, w.lease_expires_at, w.version, w.created_at, w.updated_at, w.not_before),
-        head AS (UPDATE event_head SET last_seq = last_seq + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM claimed) RETURNING last_seq),
+        {NextSequence("EXISTS (SELECT 1 FROM claimed)")},
         noted AS (
             INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
             SELECT head.last_seq, project_id, key, @EventType, @Actor, @Now,
@@ -101,24 +101,11 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     // a row someone else is writing reads as "not written", and the caller then decides under the lock.
     private static readonly string WriteStateSql = $"""
         WITH updated AS ({UpdateStateSql} AND id IN (SELECT id FROM work_items WHERE id = @Id FOR UPDATE SKIP LOCKED) RETURNING id),
-             {NextSequence("EXISTS (SELECT 1 FROM updated)")},
-             added AS (
-                 INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
-                 SELECT last_seq, @EventProjectId, @EventItemKey, @EventType, @EventActor, @EventAt, @EventPayload FROM head
-                 RETURNING seq)
+        {AddEvent("EXISTS (SELECT 1 FROM updated)")}
         SELECT seq FROM added
         """;
 
-    // An event of its own: the next number and the row, in one statement (the caller selects from "added").
-    private static readonly string InsertEventCte = $"""
-        WITH {NextSequence("TRUE")},
-             added AS (
-                 INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
-                 SELECT last_seq, @ProjectId, @ItemKey, @Type, @Actor, @At, @Payload FROM head
-                 RETURNING seq)
-        """;
-
-    private static readonly string InsertEventAloneSql = $"{InsertEventCte} SELECT seq FROM added";
+    private static readonly string InsertEventAloneSql = $"WITH {AddEvent("TRUE")} SELECT seq FROM added";
 
     /// <summary>
     /// One statement, no explicit transaction: it takes the item, leases it and writes the claim's event
@@ -163,12 +150,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
             parameters.Add(Number("NotBefore", saved.NotBefore?.ToUnixTimeMilliseconds()));
             parameters.Add(Number("Id", saved.Id));
             parameters.Add(Number("ExpectedVersion", expectedVersion));
-            parameters.Add(Number("EventProjectId", newEvent.ProjectId));
-            parameters.Add(Text("EventItemKey", newEvent.ItemKey));
-            parameters.Add(Text("EventType", newEvent.Type));
-            parameters.Add(Text("EventActor", newEvent.Actor));
-            parameters.Add(Number("EventAt", newEvent.At));
-            parameters.Add(Text("EventPayload", newEvent.Payload));
+            AddEventParameters(parameters, newEvent);
         }, static _ => true, false, cancellationToken);
 
     /// <summary>
@@ -178,16 +160,20 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     /// </summary>
     protected override async Task<long> InsertEventAloneAsync(EventRow row, CancellationToken cancellationToken)
     {
-        var seq = await _batcher.RunAsync(InsertEventAloneSql, parameters =>
-        {
-            parameters.Add(Number("ProjectId", row.ProjectId));
-            parameters.Add(Text("ItemKey", row.ItemKey));
-            parameters.Add(Text("Type", row.Type));
-            parameters.Add(Text("Actor", row.Actor));
-            parameters.Add(Number("At", row.At));
-            parameters.Add(Text("Payload", row.Payload));
-        }, static reader => reader.GetInt64(0), 0L, cancellationToken);
+        var seq = await _batcher.RunAsync(
+            InsertEventAloneSql, parameters => AddEventParameters(parameters, row), static reader => reader.GetInt64(0), 0L, cancellationToken);
         return seq > 0 ? seq : throw new InvalidOperationException("the event was not written: its insert returned no sequence number");
+    }
+
+    /// <summary>The parameters of <see cref="AddEvent"/>'s row: the names Dapper binds from an <see cref="EventRow"/>.</summary>
+    private static void AddEventParameters(NpgsqlParameterCollection parameters, EventRow row)
+    {
+        parameters.Add(Number("ProjectId", row.ProjectId));
+        parameters.Add(Text("ItemKey", row.ItemKey));
+        parameters.Add(Text("Type", row.Type));
+        parameters.Add(Text("Actor", row.Actor));
+        parameters.Add(Number("At", row.At));
+        parameters.Add(Text("Payload", row.Payload));
     }
 
     private static NpgsqlParameter Text(string name, string? value) =>
@@ -263,12 +249,23 @@ internal sealed class PostgresWorkStore : SqlWorkStore
 
     protected override Task<long> InsertEventAsync(DbConnection connection, DbTransaction transaction, EventRow row, CancellationToken cancellationToken) =>
         connection.QuerySingleValueAsync<long>(
-            $"{InsertEventCte} SELECT seq, pg_notify('{Channel}', seq::text) FROM added", row, transaction, cancellationToken);
-
+            $"WITH {AddEvent("TRUE")} SELECT seq, pg_notify('{Channel}', seq::text) FROM added", row, transaction, cancellationToken);
 
     /// <summary>A CTE <c>head</c> holding the next event number, taken only when <paramref name="condition"/> holds.</summary>
     private static string NextSequence(string condition) =>
         $"head AS (UPDATE event_head SET last_seq = last_seq + 1 WHERE id = 1 AND {condition} RETURNING last_seq)";
+
+    /// <summary>
+    /// CTEs <c>head</c> and <c>added</c>: the event of <see cref="AddEventParameters"/> written under the next
+    /// number, only when <paramref name="condition"/> holds; the caller selects <c>seq</c> from <c>added</c>.
+    /// </summary>
+    private static string AddEvent(string condition) => $"""
+        {NextSequence(condition)},
+        added AS (
+            INSERT INTO events (seq, project_id, item_key, type, actor, at, payload)
+            SELECT last_seq, @ProjectId, @ItemKey, @Type, @Actor, @At, @Payload FROM head
+            RETURNING seq)
+        """;
 
     protected override Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken) => _listener.StartAsync(cancellationToken);
 
