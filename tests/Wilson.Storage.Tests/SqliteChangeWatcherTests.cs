@@ -4,7 +4,7 @@ using Wilson.Storage.Sqlite;
 
 namespace Wilson.Storage.Tests;
 
-/// <summary>File events of the database wake watchers on a real file system, paced by the watcher's quiet period.</summary>
+/// <summary>File events of the database wake watchers on a real file system, paced by PacedWake's quiet period.</summary>
 public sealed class SqliteChangeWatcherTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
@@ -32,7 +32,7 @@ public sealed class SqliteChangeWatcherTests : IDisposable
         await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
         Assert.False(next.IsCompleted, "a file event inside the quiet period woke the watchers at once");
 
-        _time.Advance(SqliteChangeWatcher.QuietPeriod);
+        _time.Advance(PacedWake.QuietPeriod);
         await next.WaitAsync(Deadline, TimeProvider.System);
     }
 
@@ -42,7 +42,7 @@ public sealed class SqliteChangeWatcherTests : IDisposable
         using var watcher = await WatchAfterAFirstWakeAsync();
         // Let the events of that write settle (one write may raise several), and any wake they scheduled fire.
         await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
-        _time.Advance(SqliteChangeWatcher.QuietPeriod);
+        _time.Advance(PacedWake.QuietPeriod);
         await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
 
         var later = _signal.Next;
@@ -58,7 +58,7 @@ public sealed class SqliteChangeWatcherTests : IDisposable
     {
         var database = Path.Combine(_directory, "wilson.db");
         await File.WriteAllTextAsync(database, "");
-        var watcher = new SqliteChangeWatcher(database, _signal, _time);
+        var watcher = new SqliteChangeWatcher(database, new PacedWake(_signal, _time));
         watcher.Start();
         var first = _signal.Next;
         await File.AppendAllTextAsync(_wal, "first commit");

@@ -4,10 +4,11 @@ using Wilson.Storage.Sql;
 namespace Wilson.Storage.Postgres;
 
 /// <summary>
-/// One LISTEN connection per store, fanning each notification out to every in-process watcher.
-/// If the connection drops it reconnects, and pulses once so watchers read what they missed.
+/// One LISTEN connection per store, fanning each notification out to every in-process watcher
+/// (paced: this process's own commits are notified too). If the connection drops it reconnects, and
+/// wakes watchers once so they read what they missed.
 /// </summary>
-internal sealed class PostgresEventListener(NpgsqlDataSource dataSource, EventSignal signal, TimeProvider time) : IAsyncDisposable
+internal sealed class PostgresEventListener(NpgsqlDataSource dataSource, PacedWake wake, TimeProvider time) : IAsyncDisposable
 {
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
@@ -46,14 +47,14 @@ internal sealed class PostgresEventListener(NpgsqlDataSource dataSource, EventSi
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stop);
-                connection.Notification += (_, _) => signal.Pulse();
+                connection.Notification += (_, _) => wake.Request();
                 await using (var command = new NpgsqlCommand($"LISTEN {PostgresWorkStore.Channel}", connection))
                 {
                     await command.ExecuteNonQueryAsync(stop);
                 }
 
                 listening.TrySetResult();
-                signal.Pulse();
+                wake.Request();
                 while (!stop.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stop);

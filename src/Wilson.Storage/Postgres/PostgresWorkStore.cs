@@ -44,7 +44,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     {
         _dataSource = dataSource;
         _batchSource = batchSource;
-        _listener = new PostgresEventListener(dataSource, Signal, time);
+        _listener = new PostgresEventListener(dataSource, new PacedWake(Signal), time);
         _batcher = new PostgresStatementBatcher(batchSource, NotifySql, Signal.Pulse, BatchesInFlight);
     }
 

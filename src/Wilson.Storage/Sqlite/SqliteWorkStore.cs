@@ -36,8 +36,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         _writes = new SqliteWriteQueue(writer, checkpointer.Committed);
         _statements = new SqliteStatementCache(writer);
         _connectionString = connectionString;
-        // Real time whatever clock the store runs on: it paces file-system noise, not anything a test schedules.
-        _changes = new SqliteChangeWatcher(path, Signal, TimeProvider.System);
+        _changes = new SqliteChangeWatcher(path, new PacedWake(Signal));
     }
 
     // seq is the rowid: with one writer it is gap-free and in commit order.
