@@ -1,16 +1,14 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
-using Anthropic;
 using Microsoft.Extensions.AI;
-using OpenAI;
+using Wilson.Llm.Providers.Anthropic;
 using Wilson.Llm.Providers.Ollama;
+using Wilson.Llm.Providers.OpenAi;
 
 namespace Wilson.Llm.Providers;
 
 /// <summary>
 /// Makes the <see cref="IChatClient"/> for a model on an endpoint, in its protocol, wrapped so that every
-/// failure is a <see cref="ModelCallException"/> and a silent call times out. The libraries' own retries
-/// are off: retrying, with Retry-After honoured, and falling back belong to the router.
+/// failure is a <see cref="ModelCallException"/> and a silent call times out. No client retries on its
+/// own: retrying, with Retry-After honoured, and falling back belong to the router.
 /// </summary>
 public sealed class ChatClientFactory : IDisposable
 {
@@ -30,7 +28,7 @@ public sealed class ChatClientFactory : IDisposable
         _environment = environment;
         _time = time;
         // Timeouts are ours (per chunk, on the TimeProvider), not HttpClient's (per whole answer).
-        _http = new HttpClient(new RetryAfterHandler { InnerHandler = transport }) { Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(transport) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>The client for <paramref name="model"/> on <paramref name="endpoint"/>.</summary>
@@ -39,16 +37,14 @@ public sealed class ChatClientFactory : IDisposable
     {
         settings ??= new ModelCallSettings();
         var key = KeyFor(endpoint);
-        var (inner, translate) = endpoint.Protocol switch
+        IChatClient inner = endpoint.Protocol switch
         {
-            ModelProtocol.Ollama => (
-                (IChatClient)new OllamaChatClient(_http, endpoint, model, new OllamaModelOptions(settings.KeepAlive, settings.NumCtx)),
-                (Func<Exception, ProviderFailure?>)(_ => null)),
-            ModelProtocol.OpenAi => (OpenAi(endpoint, model, key!), OpenAiFailures.For(endpoint, model)),
-            ModelProtocol.Anthropic => (Anthropic(endpoint, model, key!, settings), AnthropicFailures.For(endpoint, model)),
+            ModelProtocol.Ollama => new OllamaChatClient(_http, endpoint, model, new OllamaModelOptions(settings.KeepAlive, settings.NumCtx)),
+            ModelProtocol.OpenAi => new OpenAiChatClient(_http, endpoint, model, key!),
+            ModelProtocol.Anthropic => new AnthropicChatClient(_http, endpoint, model, key!, settings.MaxOutputTokens),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint.Protocol, "unknown protocol"),
         };
-        return new ErrorMappingChatClient(inner, endpoint, model, key, translate, _time);
+        return new ErrorMappingChatClient(inner, endpoint, model, key, _time);
     }
 
     /// <inheritdoc />
@@ -69,31 +65,5 @@ public sealed class ChatClientFactory : IDisposable
             ? throw new ModelCallException(ModelErrorKind.Unauthorized, endpoint.Name, null,
                 $"{endpoint.Name} needs a key and {variable} is not set: `export {variable}=...`")
             : key;
-    }
-
-    private IChatClient OpenAi(ModelEndpoint endpoint, string model, string key)
-    {
-        var options = new OpenAIClientOptions
-        {
-            Endpoint = endpoint.BaseUrl,
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            Transport = new HttpClientPipelineTransport(_http),
-            NetworkTimeout = Timeout.InfiniteTimeSpan,
-        };
-        return new OpenAI.Chat.ChatClient(model, new ApiKeyCredential(key), options).AsIChatClient();
-    }
-
-    private IChatClient Anthropic(ModelEndpoint endpoint, string model, string key, ModelCallSettings settings)
-    {
-        var client = new AnthropicClient
-        {
-            ApiKey = key,
-            BaseUrl = endpoint.BaseUrl.ToString().TrimEnd('/'),
-            HttpClient = _http,
-            MaxRetries = 0,
-            // Ours is the limit that counts (silence between chunks); the library's is on the whole answer.
-            Timeout = TimeSpan.FromHours(1),
-        };
-        return client.AsIChatClient(model, settings.MaxOutputTokens);
     }
 }

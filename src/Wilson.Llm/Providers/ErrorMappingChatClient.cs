@@ -10,7 +10,7 @@ namespace Wilson.Llm.Providers;
 /// holds the key. Only the caller's own cancellation passes through as <see cref="OperationCanceledException"/>.
 /// </summary>
 internal sealed class ErrorMappingChatClient(
-    IChatClient inner, ModelEndpoint endpoint, string model, string? secret, Func<Exception, ProviderFailure?> translate, TimeProvider time)
+    IChatClient inner, ModelEndpoint endpoint, string model, string? secret, TimeProvider time)
     : DelegatingChatClient(inner)
 {
     /// <summary>The provider's own client, without this layer (for the overhead benchmark).</summary>
@@ -20,14 +20,13 @@ internal sealed class ErrorMappingChatClient(
     {
         using var timeout = new CancellationTokenSource(endpoint.RequestTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var retryAfter = RetryAfterHandler.Begin();
         try
         {
             return await base.GetResponseAsync(messages, options, linked.Token);
         }
         catch (Exception ex) when (ex is not ModelCallException && !cancellationToken.IsCancellationRequested)
         {
-            throw Map(ex, timeout.IsCancellationRequested, retryAfter.Value);
+            throw Map(ex, timeout.IsCancellationRequested);
         }
         catch (ModelCallException ex)
         {
@@ -40,7 +39,6 @@ internal sealed class ErrorMappingChatClient(
     {
         using var timeout = new CancellationTokenSource(endpoint.RequestTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var retryAfter = RetryAfterHandler.Begin();
         var updates = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
         var restarted = time.GetTimestamp();
         try
@@ -59,7 +57,7 @@ internal sealed class ErrorMappingChatClient(
                 }
                 catch (Exception ex) when (ex is not ModelCallException && !cancellationToken.IsCancellationRequested)
                 {
-                    throw Map(ex, timeout.IsCancellationRequested, retryAfter.Value);
+                    throw Map(ex, timeout.IsCancellationRequested);
                 }
                 catch (ModelCallException ex)
                 {
@@ -85,7 +83,7 @@ internal sealed class ErrorMappingChatClient(
         }
     }
 
-    private ModelCallException Map(Exception exception, bool timedOut, TimeSpan? retryAfter)
+    private ModelCallException Map(Exception exception, bool timedOut)
     {
         if (timedOut)
         {
@@ -93,12 +91,11 @@ internal sealed class ErrorMappingChatClient(
                 $"{model} on {endpoint.Name} sent nothing for {Describe(endpoint.RequestTimeout)}: the call was stopped (request_timeout)");
         }
 
-        var failure = translate(exception) ?? Generic(exception);
-        var message = Redact(failure.Message);
-        return new ModelCallException(failure.Kind, endpoint.Name, model, message, failure.RetryAfter ?? retryAfter);
+        var failure = Generic(exception);
+        return new ModelCallException(failure.Kind, endpoint.Name, model, Redact(failure.Message), failure.RetryAfter);
     }
 
-    // Libraries wrap transport failures (OpenAI's ClientResultException, say): the cause is further in.
+    // Transport failures can come wrapped (an HttpIOException in an IOException, say): the cause is further in.
     private ProviderFailure Generic(Exception exception)
     {
         for (var cause = exception; cause is not null; cause = cause.InnerException)

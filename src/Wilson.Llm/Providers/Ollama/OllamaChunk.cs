@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Wilson.Llm.Providers.Ollama;
@@ -139,19 +138,17 @@ internal sealed record OllamaChunk(
             throw Malformed(endpoint, model, line, "a tool call has no function name");
         }
 
-        var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+        IDictionary<string, object?> arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (function.TryGetProperty("arguments", out var args))
         {
-            // Ollama sends an object; some models put a JSON string there instead.
-            var element = args.ValueKind == JsonValueKind.String ? JsonDocument.Parse(args.GetString()!).RootElement : args;
-            if (element.ValueKind != JsonValueKind.Object)
+            try
+            {
+                // Ollama sends an object; some models put a JSON string there instead.
+                arguments = args.ValueKind == JsonValueKind.String ? ToolJson.Arguments(args.GetString()!) : ToolJson.Arguments(args);
+            }
+            catch (FormatException)
             {
                 throw Malformed(endpoint, model, line, $"the arguments of tool call '{name.GetString()}' are not an object");
-            }
-
-            foreach (var property in element.EnumerateObject())
-            {
-                arguments[property.Name] = property.Value.Clone();
             }
         }
 
@@ -159,9 +156,5 @@ internal sealed record OllamaChunk(
     }
 
     private static ModelCallException Malformed(ModelEndpoint endpoint, string model, ReadOnlySpan<byte> line, string what) =>
-        new(ModelErrorKind.MalformedResponse, endpoint.Name, model,
-            $"{model} on {endpoint.Name} sent an answer that cannot be read: {what}; the line began: {Preview(line)}");
-
-    private static string Preview(ReadOnlySpan<byte> line) =>
-        line.Length <= 80 ? Encoding.UTF8.GetString(line) : Encoding.UTF8.GetString(line[..80]) + "...";
+        MalformedAnswer.Error(endpoint, model, line, what);
 }

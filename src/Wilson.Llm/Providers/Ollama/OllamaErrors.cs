@@ -23,7 +23,7 @@ internal static class OllamaErrors
             // Not JSON (a proxy's page, say): the text itself is the best description there is.
         }
 
-        return FromMessage(message, (int)response.StatusCode, endpoint, model, RetryAfterHandler.Read(response));
+        return FromMessage(message, (int)response.StatusCode, endpoint, model, RetryAfter.Read(response));
     }
 
     public static ModelCallException FromMessage(string message, int status, ModelEndpoint endpoint, string model, TimeSpan? retryAfter)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
@@ -59,14 +58,14 @@ internal static class OllamaJson
     {
         var results = message.Contents.OfType<FunctionResultContent>().ToList();
         return results.Count > 0
-            ? results.Select(result => (JsonNode)new JsonObject { ["role"] = "tool", ["content"] = ResultText(result.Result) })
+            ? results.Select(result => (JsonNode)new JsonObject { ["role"] = "tool", ["content"] = ToolJson.ResultText(result.Result) })
             : [Message(message)];
     }
 
     private static JsonObject Message(ChatMessage message)
     {
         var json = new JsonObject { ["role"] = Role(message.Role) };
-        var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
+        var text = ToolJson.Text(message);
         var calls = message.Contents.OfType<FunctionCallContent>().ToList();
 
         json["content"] = text;
@@ -77,7 +76,7 @@ internal static class OllamaJson
                 ["function"] = new JsonObject
                 {
                     ["name"] = c.Name,
-                    ["arguments"] = JsonSerializer.SerializeToNode(c.Arguments ?? new Dictionary<string, object?>()),
+                    ["arguments"] = ToolJson.ArgumentsNode(c),
                 },
             })]);
         }
@@ -88,14 +87,6 @@ internal static class OllamaJson
     private static string Role(ChatRole role) =>
         role == ChatRole.System ? "system" : role == ChatRole.Assistant ? "assistant" : role == ChatRole.Tool ? "tool" : "user";
 
-    private static string ResultText(object? result) => result switch
-    {
-        null => "",
-        string text => text,
-        JsonElement element when element.ValueKind == JsonValueKind.String => element.GetString() ?? "",
-        _ => JsonSerializer.Serialize(result),
-    };
-
     private static JsonNode Tool(AIFunctionDeclaration function) => new JsonObject
     {
         ["type"] = "function",
@@ -103,7 +94,7 @@ internal static class OllamaJson
         {
             ["name"] = function.Name,
             ["description"] = function.Description,
-            ["parameters"] = JsonNode.Parse(function.JsonSchema.GetRawText()),
+            ["parameters"] = ToolJson.Schema(function),
         },
     };
 }

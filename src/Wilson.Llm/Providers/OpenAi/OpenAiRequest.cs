@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace Wilson.Llm.Providers.OpenAi;
+
+/// <summary>The body of a streamed <c>POST /chat/completions</c>, from Microsoft.Extensions.AI messages and options.</summary>
+internal static class OpenAiRequest
+{
+    public static JsonObject Body(string model, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        var body = new JsonObject
+        {
+            ["model"] = model,
+            ["messages"] = new JsonArray([.. messages.SelectMany(Messages)]),
+            ["stream"] = true,
+            ["stream_options"] = new JsonObject { ["include_usage"] = true },
+        };
+        if (options is null)
+        {
+            return body;
+        }
+
+        Set(body, "temperature", options.Temperature);
+        Set(body, "top_p", options.TopP);
+        Set(body, "max_completion_tokens", options.MaxOutputTokens);
+        Set(body, "frequency_penalty", options.FrequencyPenalty);
+        Set(body, "presence_penalty", options.PresencePenalty);
+        Set(body, "seed", options.Seed);
+        if (options.StopSequences is { Count: > 0 } stop)
+        {
+            body["stop"] = new JsonArray([.. stop.Select(s => (JsonNode?)s)]);
+        }
+
+        var tools = options.Tools?.OfType<AIFunctionDeclaration>().ToList();
+        if (tools is { Count: > 0 })
+        {
+            body["tools"] = new JsonArray([.. tools.Select(Tool)]);
+            if (ToolChoice(options.ToolMode) is { } choice)
+            {
+                body["tool_choice"] = choice;
+            }
+        }
+
+        if (ResponseFormat(options.ResponseFormat) is { } format)
+        {
+            body["response_format"] = format;
+        }
+
+        return body;
+    }
+
+    // OpenAI takes one tool message per result: a message carrying several results becomes several.
+    private static IEnumerable<JsonNode> Messages(ChatMessage message)
+    {
+        var results = message.Contents.OfType<FunctionResultContent>().ToList();
+        if (results.Count > 0)
+        {
+            return results.Select(result => (JsonNode)new JsonObject
+            {
+                ["role"] = "tool",
+                ["tool_call_id"] = result.CallId,
+                ["content"] = ToolJson.ResultText(result.Result),
+            });
+        }
+
+        var json = new JsonObject { ["role"] = Role(message.Role), ["content"] = ToolJson.Text(message) };
+        var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+        if (calls.Count > 0)
+        {
+            json["tool_calls"] = new JsonArray([.. calls.Select(call => (JsonNode)new JsonObject
+            {
+                ["id"] = call.CallId,
+                ["type"] = "function",
+                ["function"] = new JsonObject
+                {
+                    ["name"] = call.Name,
+                    // OpenAI's arguments are a string holding the JSON object.
+                    ["arguments"] = ToolJson.ArgumentsNode(call)?.ToJsonString() ?? "{}",
+                },
+            })]);
+        }
+
+        return [json];
+    }
+
+    private static string Role(ChatRole role) =>
+        role == ChatRole.System ? "system" : role == ChatRole.Assistant ? "assistant" : role == ChatRole.Tool ? "tool" : "user";
+
+    private static JsonNode Tool(AIFunctionDeclaration function)
+    {
+        var declaration = new JsonObject { ["name"] = function.Name };
+        if (!string.IsNullOrEmpty(function.Description))
+        {
+            declaration["description"] = function.Description;
+        }
+
+        declaration["parameters"] = ToolJson.Schema(function);
+        return new JsonObject { ["type"] = "function", ["function"] = declaration };
+    }
+
+    private static JsonNode? ToolChoice(ChatToolMode? mode) => mode switch
+    {
+        NoneChatToolMode => "none",
+        RequiredChatToolMode { RequiredFunctionName: { } name } => new JsonObject
+        {
+            ["type"] = "function",
+            ["function"] = new JsonObject { ["name"] = name },
+        },
+        RequiredChatToolMode => "required",
+        AutoChatToolMode => "auto",
+        _ => null,
+    };
+
+    private static JsonObject? ResponseFormat(ChatResponseFormat? format) => format switch
+    {
+        ChatResponseFormatJson { Schema: { } schema } json => new JsonObject
+        {
+            ["type"] = "json_schema",
+            ["json_schema"] = new JsonObject
+            {
+                ["name"] = json.SchemaName ?? "answer",
+                ["description"] = json.SchemaDescription,
+                ["schema"] = JsonNode.Parse(schema.GetRawText()),
+            },
+        },
+        ChatResponseFormatJson => new JsonObject { ["type"] = "json_object" },
+        _ => null,
+    };
+
+    private static void Set<T>(JsonObject body, string name, T? value)
+        where T : struct
+    {
+        if (value is { } set)
+        {
+            body[name] = JsonValue.Create(set);
+        }
+    }
+}
