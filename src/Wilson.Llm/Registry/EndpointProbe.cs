@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Wilson.Llm.Providers.Anthropic;
 using Wilson.Llm.Providers.Ollama;
 
 namespace Wilson.Llm.Registry;
@@ -65,7 +66,7 @@ public sealed class EndpointProbe(HttpClient http, Func<string, string?> environ
         if (endpoint.Protocol == ModelProtocol.Anthropic)
         {
             request.Headers.Add("x-api-key", key ?? "");
-            request.Headers.Add("anthropic-version", "2023-06-01");
+            request.Headers.Add("anthropic-version", AnthropicChatClient.ApiVersion);
         }
         else if (key is not null)
         {
