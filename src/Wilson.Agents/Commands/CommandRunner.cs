@@ -25,6 +25,11 @@ public sealed class CommandRunner(
 {
     private readonly string _root = Path.GetFullPath(workspaceRoot);
 
+    // Each command carries its Wilson's mark, so it can be found after a crash even if it was never recorded.
+    private readonly IReadOnlyDictionary<string, string> _environment = pids is null
+        ? environment
+        : new Dictionary<string, string>(environment, StringComparer.Ordinal) { [CommandPidRegistry.OwnerVariable] = pids.OwnerMark };
+
     /// <summary>Runs <paramref name="request"/>; <paramref name="onEvent"/> gets its output and warnings as they happen.</summary>
     public async Task<CommandResult> RunAsync(CommandRequest request, Action<CommandEvent>? onEvent, CancellationToken cancellationToken)
     {
@@ -76,9 +81,9 @@ public sealed class CommandRunner(
         string commandLine, string directory, CommandLimits limits, Action<byte[], int> onOutput, Action<CommandEvent>? onEvent, CancellationToken cancellationToken)
     {
         SpawnedCommand Spawn(IReadOnlyList<string> program) => SpawnedCommand.Start(
-            sandbox?.Wrap(_root, directory, program) ?? program, environment, directory, limits, time, onOutput, onEvent, cancellationToken);
+            sandbox?.Wrap(_root, directory, program) ?? program, _environment, directory, limits, time, onOutput, onEvent, cancellationToken);
 
-        if (DirectCommand.Split(commandLine, environment) is { } direct)
+        if (DirectCommand.Split(commandLine, _environment) is { } direct)
         {
             try
             {
