@@ -23,23 +23,34 @@ internal static class CloudErrors
         return new ModelCallException(failure.Kind, endpoint.Name, model, failure.Message, failure.RetryAfter);
     }
 
+    /// <summary>A streamed call answered with one JSON document: an error some servers send with 200, or a whole answer.</summary>
+    public static ModelCallException NotAStream(string body, ModelEndpoint endpoint, string model)
+    {
+        return MessageIn(body) is { } error
+            ? InStream(500, error, endpoint, model)
+            : new ModelCallException(ModelErrorKind.MalformedResponse, endpoint.Name, model,
+                $"{endpoint.Name} answered {model} with one JSON document, not a stream of events: does the server support streaming (\"stream\": true)?");
+    }
+
     /// <summary>The message in an error body: <c>error.message</c>, <c>error</c>, <c>message</c> or <c>detail</c>, else the body itself.</summary>
-    public static string Detail(string body)
+    public static string Detail(string body) => MessageIn(body) ?? body;
+
+    private static string? MessageIn(string body)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            return Message(document.RootElement) ?? body;
+            return Message(document.RootElement);
         }
         catch (JsonException)
         {
-            // Not JSON (a proxy's page, say): the text itself is the best description there is.
-            return body;
+            // Not JSON (a proxy's page, say).
+            return null;
         }
     }
 
     /// <summary>The message of an error object, wherever the server put it.</summary>
-    public static string? Message(JsonElement root) =>
+    private static string? Message(JsonElement root) =>
         root.ValueKind != JsonValueKind.Object ? null
         : root.TryGetProperty("error", out var error) && JsonFields.String(error, "message") is { } nested ? nested
         : JsonFields.String(root, "error") ?? JsonFields.String(root, "message") ?? JsonFields.String(root, "detail");

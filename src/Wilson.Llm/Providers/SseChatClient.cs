@@ -53,6 +53,11 @@ internal abstract class SseChatClient : IChatClient
             throw await CloudErrors.FromResponseAsync(response, Endpoint, model, cancellationToken);
         }
 
+        if (response.Content.Headers.ContentType?.MediaType == "application/json")
+        {
+            throw CloudErrors.NotAStream(await response.Content.ReadAsStringAsync(cancellationToken), Endpoint, model);
+        }
+
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = CreateReader(model);
         await foreach (var item in SseParser.Create(stream, reader.Read).EnumerateAsync(cancellationToken))

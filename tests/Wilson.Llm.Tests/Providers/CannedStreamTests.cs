@@ -81,6 +81,31 @@ public sealed class CannedStreamTests
     }
 
     [Fact]
+    public async Task OpenAi_nulls_a_server_sends_in_every_event_are_nothing()
+    {
+        const string Nulls = "\"usage\":null,\"error\":null,";
+        var response = await AnswerAsync(ModelProtocol.OpenAi, OpenAiEvents(
+            Chunk("""{"content":"a","tool_calls":null}""").Replace("{\"id\"", "{" + Nulls + "\"id\"", StringComparison.Ordinal),
+            Chunk("""{"content":"b","tool_calls":null}""", "\"stop\"").Replace("{\"id\"", "{" + Nulls + "\"id\"", StringComparison.Ordinal),
+            "[DONE]"));
+
+        Assert.Equal("ab", response.Text);
+        Assert.Null(response.Usage);
+        Assert.Empty(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+    }
+
+    [Theory]
+    [InlineData("""{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"whole"},"finish_reason":"stop"}]}""", ModelErrorKind.MalformedResponse, "not a stream of events")]
+    [InlineData("""{"error":{"message":"the upstream model is loading"}}""", ModelErrorKind.ServerError, "the upstream model is loading")]
+    public async Task One_JSON_document_in_answer_to_a_streamed_call_says_what_it_was(string body, ModelErrorKind kind, string message)
+    {
+        var error = await FailureAsync(ModelProtocol.OpenAi, body, HttpStatusCode.OK, "application/json");
+
+        Assert.Equal(kind, error.Kind);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Anthropic_an_overloaded_error_inside_the_stream_is_a_transient_server_error()
     {
         var error = await FailureAsync(ModelProtocol.Anthropic, AnthropicEvents(
@@ -97,6 +122,7 @@ public sealed class CannedStreamTests
     {
         var body = string.Concat(
             Data("""{"type":"message_start","message":{"id":"msg_1","model":"m","usage":{"input_tokens":3}}}"""),
+            Data("""{"type":"message","note":"an event of a type Wilson does not know"}"""),
             Data("""{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"unnamed"}}"""),
             Data("""{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":1}}"""),
             Data("""{"type":"message_stop"}"""));

@@ -30,7 +30,7 @@ internal sealed class AnthropicStreamReader(ModelEndpoint endpoint, string model
                 "message_stop" => Stop(),
                 "ping" => null,
                 // A server that names no events: the type is in the data.
-                "message" => Read(TypeOf(data), data),
+                "message" => TypeOf(data) is var type && type != "message" ? Read(type, data) : null,
                 _ => Rare(eventType, data),
             };
         }

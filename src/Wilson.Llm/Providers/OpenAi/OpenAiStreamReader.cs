@@ -86,8 +86,11 @@ internal sealed class OpenAiStreamReader(ModelEndpoint endpoint, string model) :
             else if (reader.ValueTextEquals("error"u8))
             {
                 reader.Read();
-                using var error = JsonDocument.ParseValue(ref reader);
-                throw StreamedError(error.RootElement);
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    using var error = JsonDocument.ParseValue(ref reader);
+                    throw StreamedError(error.RootElement);
+                }
             }
             else
             {
@@ -179,9 +182,17 @@ internal sealed class OpenAiStreamReader(ModelEndpoint endpoint, string model) :
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
                 reader.Read();
-                // A few events per call at most: read as a document and take it apart there.
-                using var calls = JsonDocument.ParseValue(ref reader);
-                AddFragments(calls.RootElement);
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    // A few events per call at most: read as a document and take it apart there.
+                    using var calls = JsonDocument.ParseValue(ref reader);
+                    AddFragments(calls.RootElement);
+                }
+                else
+                {
+                    // Some servers send "tool_calls": null in every event.
+                    reader.Skip();
+                }
             }
             else
             {
@@ -231,14 +242,16 @@ internal sealed class OpenAiStreamReader(ModelEndpoint endpoint, string model) :
 
     private static UsageDetails? Usage(ref Utf8JsonReader reader)
     {
-        // Once per answer: a document is clearer than a forward pass.
-        using var document = JsonDocument.ParseValue(ref reader);
-        var usage = document.RootElement;
-        if (usage.ValueKind != JsonValueKind.Object)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
+            // Some servers send "usage": null in every event.
+            reader.Skip();
             return null;
         }
 
+        // Once per answer: a document is clearer than a forward pass.
+        using var document = JsonDocument.ParseValue(ref reader);
+        var usage = document.RootElement;
         return new UsageDetails
         {
             InputTokenCount = Number(usage, "prompt_tokens"),
