@@ -13,6 +13,9 @@ namespace Wilson.Cli.Tests;
 /// </summary>
 public sealed class RunAgentCommandTests : IAsyncLifetime
 {
+    private const string KeyVariable = "WILSON_TEST_CODER_KEY";
+    private const string Key = "sk-coder-0123456789";
+
     private FakeModelServer _server = null!;
     private TempGitRepository _repository = null!;
 
@@ -43,6 +46,18 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
         await GitRunner.RunAsync(_repository.Path, "add", "--all");
         await GitRunner.RunAsync(_repository.Path, "commit", "--quiet", "-m", "a tiny shell project");
         Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "init", "--profile", "low")).ExitCode);
+        Configure("ollama");
+    }
+
+    // The coder on an endpoint of the protocol: the fake server speaks all three.
+    private void Configure(string protocol)
+    {
+        var endpoint = protocol switch
+        {
+            "openai" => $"protocol: openai\nurl: {_server.BaseUri}v1\napi_key_env: {KeyVariable}",
+            "anthropic" => $"protocol: anthropic\nurl: {_server.BaseUri}\napi_key_env: {KeyVariable}",
+            _ => $"protocol: ollama\nurl: {_server.BaseUri}",
+        };
         File.WriteAllText(_repository.Combine(".wilson", "wilson.yaml"), $"""
             project:
               name: greeter
@@ -51,8 +66,7 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
             models:
               endpoints:
                 local:
-                  protocol: ollama
-                  url: {_server.BaseUri}
+                  {endpoint.Replace("\n", "\n      ", StringComparison.Ordinal)}
               memory_budget: 4GB
               models:
                 coder:
@@ -75,14 +89,22 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    [Fact]
-    public async Task The_developer_writes_tests_fails_verification_once_fixes_and_passes()
+    [Theory]
+    [InlineData("ollama")]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task The_developer_writes_tests_fails_verification_once_fixes_and_passes(string protocol)
     {
-        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);
+        Configure(protocol);
+        _server.RequiredApiKey = protocol == "ollama" ? null : Key;
+        var added = await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes");
+        Assert.True(added.ExitCode == 0, added.ToString());
 
-        var run = await Cli.RunAsync(_repository.Path, "run-agent", "T-1", "--role", "developer");
+        var run = await Cli.RunWithAsync(_repository.Path, new Dictionary<string, string> { [KeyVariable] = Key }, "run-agent", "T-1", "--role", "developer");
 
         Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.All(_server.Requests.Where(r => r.Model == "coder"), r => Assert.Equal(protocol, r.Protocol));
+        Assert.DoesNotContain(Key, run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.Contains("execution 1: Pass after 2 attempt(s)", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("greet says hello; tests pass", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("verification failed on attempt 1", run.Stdout, StringComparison.Ordinal);
