@@ -29,9 +29,10 @@ public sealed class OrchestratorTests : IAsyncLifetime
         new ScriptedTurn { WhenContains = "exit 0\nbusy", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"one more done"}""")] },
         new ScriptedTurn { WhenContains = "Backlog", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.4; echo busy"}""")] },
 
-        // Alpha and Beta: each develop step takes a moment, so two workers overlap.
-        new ScriptedTurn { WhenContains = "T-1 Alpha\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.6; echo alpha | tee alpha.txt"}""")] },
-        new ScriptedTurn { WhenContains = "T-2 Beta\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.6; echo beta | tee beta.txt"}""")] },
+        // Alpha and Beta: each develop step takes long enough that the two workers overlap even when the
+        // second one is slow to start (0.6 s failed once in a full parallel run on 2 cores).
+        new ScriptedTurn { WhenContains = "T-1 Alpha\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 1.5; echo alpha | tee alpha.txt"}""")] },
+        new ScriptedTurn { WhenContains = "T-2 Beta\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 1.5; echo beta | tee beta.txt"}""")] },
         new ScriptedTurn { WhenContains = "exit 0\nalpha", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"alpha written","handoff":"{\"files\":[\"alpha.txt\"]}"}""")] },
         new ScriptedTurn { WhenContains = "exit 0\nbeta", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"beta written"}""")] },
 
