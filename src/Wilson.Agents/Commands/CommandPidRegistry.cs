@@ -18,7 +18,7 @@ public sealed class CommandPidRegistry(string directory)
     private readonly string _directory = Path.GetFullPath(directory);
 
     /// <summary>This Wilson's mark: <c>pid:start time:registry directory</c> (the start time tells a reused pid apart).</summary>
-    public string OwnerMark => Mark(Environment.ProcessId, ProcFs.StartTime(Environment.ProcessId) ?? 0);
+    public string OwnerMark { get; } = MarkOf(Environment.ProcessId, ProcFs.StartTime(Environment.ProcessId) ?? 0, Path.GetFullPath(directory));
 
     public void Record(int groupId)
     {
@@ -29,8 +29,10 @@ public sealed class CommandPidRegistry(string directory)
     public void Forget(int groupId) => File.Delete(PathOf(groupId));
 
     /// <summary>A mark for the Wilson <paramref name="processId"/> started at <paramref name="startTime"/> (clock ticks since boot).</summary>
-    internal string Mark(int processId, long startTime) =>
-        string.Create(CultureInfo.InvariantCulture, $"{processId}:{startTime}:{_directory}");
+    internal string Mark(int processId, long startTime) => MarkOf(processId, startTime, _directory);
+
+    private static string MarkOf(int processId, long startTime, string directory) =>
+        string.Create(CultureInfo.InvariantCulture, $"{processId}:{startTime}:{directory}");
 
     /// <summary>Kills the groups whose owner is no longer alive, and forgets them; returns the groups killed.</summary>
     public async Task<IReadOnlyList<int>> SweepAsync(CancellationToken cancellationToken)

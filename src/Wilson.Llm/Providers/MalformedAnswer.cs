@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Wilson.Llm.Providers;
 
-/// <summary>The error for a streamed answer that cannot be read, quoting the start of what came.</summary>
+/// <summary>The errors for a streamed answer that cannot be read (quoting the start of what came), or that stopped before its end.</summary>
 internal static class MalformedAnswer
 {
     public static ModelCallException Error(ModelEndpoint endpoint, string model, ReadOnlySpan<byte> data, string what) =>

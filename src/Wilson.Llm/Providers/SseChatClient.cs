@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Wilson.Llm.Providers;
@@ -60,7 +61,19 @@ internal abstract class SseChatClient : IChatClient
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var reader = CreateReader(model);
-        await foreach (var item in SseParser.Create(stream, reader.Read).EnumerateAsync(cancellationToken))
+        ChatResponseUpdate? Read(string eventType, ReadOnlySpan<byte> data)
+        {
+            try
+            {
+                return reader.Read(eventType, data);
+            }
+            catch (JsonException ex)
+            {
+                throw MalformedAnswer.Error(Endpoint, model, data, $"invalid JSON ({ex.Message})");
+            }
+        }
+
+        await foreach (var item in SseParser.Create(stream, Read).EnumerateAsync(cancellationToken))
         {
             if (item.Data is { } update)
             {

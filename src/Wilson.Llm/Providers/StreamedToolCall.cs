@@ -22,7 +22,7 @@ internal sealed class StreamedToolCall(string id, string name)
         var arguments = _arguments.ToString();
         try
         {
-            return new FunctionCallContent(Id, Name, ToolJson.Arguments(arguments));
+            return new FunctionCallContent(Id, Name, ChatJson.Arguments(arguments));
         }
         catch (Exception ex) when (ex is JsonException or FormatException)
         {

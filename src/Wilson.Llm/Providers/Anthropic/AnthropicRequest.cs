@@ -16,7 +16,7 @@ internal static class AnthropicRequest
             ["max_tokens"] = options?.MaxOutputTokens ?? defaultMaxTokens,
             ["stream"] = true,
         };
-        var system = string.Join("\n\n", all.Where(m => m.Role == ChatRole.System).Select(ToolJson.Text).Where(t => t.Length > 0));
+        var system = string.Join("\n\n", all.Where(m => m.Role == ChatRole.System).Select(ChatJson.Text).Where(t => t.Length > 0));
         if (system.Length > 0)
         {
             body["system"] = system;
@@ -28,20 +28,9 @@ internal static class AnthropicRequest
             return body;
         }
 
-        if (options.Temperature is { } temperature)
-        {
-            body["temperature"] = temperature;
-        }
-
-        if (options.TopP is { } topP)
-        {
-            body["top_p"] = topP;
-        }
-
-        if (options.TopK is { } topK)
-        {
-            body["top_k"] = topK;
-        }
+        ChatJson.SetIfGiven(body, "temperature", options.Temperature);
+        ChatJson.SetIfGiven(body, "top_p", options.TopP);
+        ChatJson.SetIfGiven(body, "top_k", options.TopK);
 
         if (options.StopSequences is { Count: > 0 } stop)
         {
@@ -105,14 +94,14 @@ internal static class AnthropicRequest
                     blocks.Add(new JsonObject { ["type"] = "text", ["text"] = text.Text });
                     break;
                 case FunctionCallContent call:
-                    blocks.Add(new JsonObject { ["type"] = "tool_use", ["id"] = call.CallId, ["name"] = call.Name, ["input"] = ToolJson.ArgumentsNode(call) });
+                    blocks.Add(new JsonObject { ["type"] = "tool_use", ["id"] = call.CallId, ["name"] = call.Name, ["input"] = ChatJson.ArgumentsNode(call) });
                     break;
                 case FunctionResultContent result:
                     blocks.Add(new JsonObject
                     {
                         ["type"] = "tool_result",
                         ["tool_use_id"] = result.CallId,
-                        ["content"] = ToolJson.ResultText(result.Result),
+                        ["content"] = ChatJson.ResultText(result.Result),
                         ["is_error"] = result.Exception is not null,
                     });
                     break;
@@ -130,7 +119,7 @@ internal static class AnthropicRequest
             tool["description"] = function.Description;
         }
 
-        tool["input_schema"] = ToolJson.Schema(function);
+        tool["input_schema"] = ChatJson.Schema(function);
         return tool;
     }
 

@@ -22,22 +22,15 @@ internal sealed class AnthropicStreamReader(ModelEndpoint endpoint, string model
 
     public ChatResponseUpdate? Read(string eventType, ReadOnlySpan<byte> data)
     {
-        try
+        return eventType switch
         {
-            return eventType switch
-            {
-                "content_block_delta" => Delta(data),
-                "message_stop" => Stop(),
-                "ping" => null,
-                // A server that names no events: the type is in the data.
-                "message" => TypeOf(data) is var type && type != "message" ? Read(type, data) : null,
-                _ => Rare(eventType, data),
-            };
-        }
-        catch (JsonException ex)
-        {
-            throw MalformedAnswer.Error(endpoint, model, data, $"invalid JSON ({ex.Message})");
-        }
+            "content_block_delta" => Delta(data),
+            "message_stop" => Stop(),
+            "ping" => null,
+            // A server that names no events: the type is in the data.
+            "message" => TypeOf(data) is var type && type != "message" ? Read(type, data) : null,
+            _ => Rare(eventType, data),
+        };
     }
 
     // A server that closes the stream after the stop reason without message_stop answered in full.

@@ -78,8 +78,7 @@ public sealed class OllamaChatClient : IChatClient
 
                 if (read.IsCompleted)
                 {
-                    throw new ModelCallException(ModelErrorKind.ConnectionLost, _endpoint.Name, model,
-                        $"the answer of {model} on {_endpoint.Name} stopped before the model finished (the stream ended without its final chunk)");
+                    throw MalformedAnswer.Unfinished(_endpoint, model);
                 }
 
                 lines.AdvanceTo(buffer.Start, buffer.End);

@@ -24,7 +24,7 @@ internal sealed record OllamaChunk(
             var reader = new Utf8JsonReader(line);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw Malformed(endpoint, model, line, "a line is not a JSON object");
+                throw MalformedAnswer.Error(endpoint, model, line, "a line is not a JSON object");
             }
 
             var content = "";
@@ -83,7 +83,7 @@ internal sealed record OllamaChunk(
         }
         catch (JsonException ex)
         {
-            throw Malformed(endpoint, model, line, $"invalid JSON ({ex.Message})");
+            throw MalformedAnswer.Error(endpoint, model, line, $"invalid JSON ({ex.Message})");
         }
     }
 
@@ -135,7 +135,7 @@ internal sealed record OllamaChunk(
     {
         if (!call.TryGetProperty("function", out var function) || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
         {
-            throw Malformed(endpoint, model, line, "a tool call has no function name");
+            throw MalformedAnswer.Error(endpoint, model, line, "a tool call has no function name");
         }
 
         IDictionary<string, object?> arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -144,17 +144,14 @@ internal sealed record OllamaChunk(
             try
             {
                 // Ollama sends an object; some models put a JSON string there instead.
-                arguments = args.ValueKind == JsonValueKind.String ? ToolJson.Arguments(args.GetString()!) : ToolJson.Arguments(args);
+                arguments = args.ValueKind == JsonValueKind.String ? ChatJson.Arguments(args.GetString()!) : ChatJson.Arguments(args);
             }
             catch (FormatException)
             {
-                throw Malformed(endpoint, model, line, $"the arguments of tool call '{name.GetString()}' are not an object");
+                throw MalformedAnswer.Error(endpoint, model, line, $"the arguments of tool call '{name.GetString()}' are not an object");
             }
         }
 
         return (name.GetString()!, arguments);
     }
-
-    private static ModelCallException Malformed(ModelEndpoint endpoint, string model, ReadOnlySpan<byte> line, string what) =>
-        MalformedAnswer.Error(endpoint, model, line, what);
 }

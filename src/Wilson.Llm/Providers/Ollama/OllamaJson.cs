@@ -20,27 +20,16 @@ internal static class OllamaJson
         }
 
         var ollamaOptions = new JsonObject();
-        if (modelOptions.NumCtx is { } numCtx)
-        {
-            ollamaOptions["num_ctx"] = numCtx;
-        }
-
-        if (options?.Temperature is { } temperature)
-        {
-            ollamaOptions["temperature"] = temperature;
-        }
-
-        if (options?.MaxOutputTokens is { } maxTokens)
-        {
-            ollamaOptions["num_predict"] = maxTokens;
-        }
+        ChatJson.SetIfGiven(ollamaOptions, "num_ctx", modelOptions.NumCtx);
+        ChatJson.SetIfGiven(ollamaOptions, "temperature", options?.Temperature);
+        ChatJson.SetIfGiven(ollamaOptions, "num_predict", options?.MaxOutputTokens);
 
         if (ollamaOptions.Count > 0)
         {
             body["options"] = ollamaOptions;
         }
 
-        var tools = options?.Tools?.OfType<AIFunctionDeclaration>().Select(Tool).ToList();
+        var tools = options?.Tools?.OfType<AIFunctionDeclaration>().Select(ChatJson.FunctionTool).ToList();
         if (tools is { Count: > 0 })
         {
             body["tools"] = new JsonArray([.. tools]);
@@ -58,14 +47,14 @@ internal static class OllamaJson
     {
         var results = message.Contents.OfType<FunctionResultContent>().ToList();
         return results.Count > 0
-            ? results.Select(result => (JsonNode)new JsonObject { ["role"] = "tool", ["content"] = ToolJson.ResultText(result.Result) })
+            ? results.Select(result => (JsonNode)new JsonObject { ["role"] = "tool", ["content"] = ChatJson.ResultText(result.Result) })
             : [Message(message)];
     }
 
     private static JsonObject Message(ChatMessage message)
     {
-        var json = new JsonObject { ["role"] = Role(message.Role) };
-        var text = ToolJson.Text(message);
+        var json = new JsonObject { ["role"] = ChatJson.Role(message.Role) };
+        var text = ChatJson.Text(message);
         var calls = message.Contents.OfType<FunctionCallContent>().ToList();
 
         json["content"] = text;
@@ -76,25 +65,11 @@ internal static class OllamaJson
                 ["function"] = new JsonObject
                 {
                     ["name"] = c.Name,
-                    ["arguments"] = ToolJson.ArgumentsNode(c),
+                    ["arguments"] = ChatJson.ArgumentsNode(c),
                 },
             })]);
         }
 
         return json;
     }
-
-    private static string Role(ChatRole role) =>
-        role == ChatRole.System ? "system" : role == ChatRole.Assistant ? "assistant" : role == ChatRole.Tool ? "tool" : "user";
-
-    private static JsonNode Tool(AIFunctionDeclaration function) => new JsonObject
-    {
-        ["type"] = "function",
-        ["function"] = new JsonObject
-        {
-            ["name"] = function.Name,
-            ["description"] = function.Description,
-            ["parameters"] = ToolJson.Schema(function),
-        },
-    };
 }

@@ -20,12 +20,12 @@ internal static class OpenAiRequest
             return body;
         }
 
-        Set(body, "temperature", options.Temperature);
-        Set(body, "top_p", options.TopP);
-        Set(body, "max_completion_tokens", options.MaxOutputTokens);
-        Set(body, "frequency_penalty", options.FrequencyPenalty);
-        Set(body, "presence_penalty", options.PresencePenalty);
-        Set(body, "seed", options.Seed);
+        ChatJson.SetIfGiven(body, "temperature", options.Temperature);
+        ChatJson.SetIfGiven(body, "top_p", options.TopP);
+        ChatJson.SetIfGiven(body, "max_completion_tokens", options.MaxOutputTokens);
+        ChatJson.SetIfGiven(body, "frequency_penalty", options.FrequencyPenalty);
+        ChatJson.SetIfGiven(body, "presence_penalty", options.PresencePenalty);
+        ChatJson.SetIfGiven(body, "seed", options.Seed);
         if (options.StopSequences is { Count: > 0 } stop)
         {
             body["stop"] = new JsonArray([.. stop.Select(s => (JsonNode?)s)]);
@@ -34,7 +34,7 @@ internal static class OpenAiRequest
         var tools = options.Tools?.OfType<AIFunctionDeclaration>().ToList();
         if (tools is { Count: > 0 })
         {
-            body["tools"] = new JsonArray([.. tools.Select(Tool)]);
+            body["tools"] = new JsonArray([.. tools.Select(ChatJson.FunctionTool)]);
             if (ToolChoice(options.ToolMode) is { } choice)
             {
                 body["tool_choice"] = choice;
@@ -59,11 +59,11 @@ internal static class OpenAiRequest
             {
                 ["role"] = "tool",
                 ["tool_call_id"] = result.CallId,
-                ["content"] = ToolJson.ResultText(result.Result),
+                ["content"] = ChatJson.ResultText(result.Result),
             });
         }
 
-        var json = new JsonObject { ["role"] = Role(message.Role), ["content"] = ToolJson.Text(message) };
+        var json = new JsonObject { ["role"] = ChatJson.Role(message.Role), ["content"] = ChatJson.Text(message) };
         var calls = message.Contents.OfType<FunctionCallContent>().ToList();
         if (calls.Count > 0)
         {
@@ -75,27 +75,12 @@ internal static class OpenAiRequest
                 {
                     ["name"] = call.Name,
                     // OpenAI's arguments are a string holding the JSON object.
-                    ["arguments"] = ToolJson.ArgumentsNode(call)?.ToJsonString() ?? "{}",
+                    ["arguments"] = ChatJson.ArgumentsNode(call)?.ToJsonString() ?? "{}",
                 },
             })]);
         }
 
         return [json];
-    }
-
-    private static string Role(ChatRole role) =>
-        role == ChatRole.System ? "system" : role == ChatRole.Assistant ? "assistant" : role == ChatRole.Tool ? "tool" : "user";
-
-    private static JsonNode Tool(AIFunctionDeclaration function)
-    {
-        var declaration = new JsonObject { ["name"] = function.Name };
-        if (!string.IsNullOrEmpty(function.Description))
-        {
-            declaration["description"] = function.Description;
-        }
-
-        declaration["parameters"] = ToolJson.Schema(function);
-        return new JsonObject { ["type"] = "function", ["function"] = declaration };
     }
 
     private static JsonNode? ToolChoice(ChatToolMode? mode) => mode switch
@@ -126,13 +111,4 @@ internal static class OpenAiRequest
         ChatResponseFormatJson => new JsonObject { ["type"] = "json_object" },
         _ => null,
     };
-
-    private static void Set<T>(JsonObject body, string name, T? value)
-        where T : struct
-    {
-        if (value is { } set)
-        {
-            body[name] = JsonValue.Create(set);
-        }
-    }
 }

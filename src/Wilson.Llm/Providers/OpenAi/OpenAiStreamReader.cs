@@ -14,7 +14,6 @@ internal sealed class OpenAiStreamReader(ModelEndpoint endpoint, string model) :
     private readonly SortedDictionary<int, StreamedToolCall> _calls = [];
     private string? _responseId;
     private string? _modelId;
-    private bool _modelRead;
     private DateTimeOffset? _createdAt;
     private ChatFinishReason? _finishReason;
 
@@ -28,14 +27,7 @@ internal sealed class OpenAiStreamReader(ModelEndpoint endpoint, string model) :
             return PendingCalls();
         }
 
-        try
-        {
-            return Chunk(data);
-        }
-        catch (JsonException ex)
-        {
-            throw MalformedAnswer.Error(endpoint, model, data, $"invalid JSON ({ex.Message})");
-        }
+        return Chunk(data);
     }
 
     // Servers that close the stream after the finish reason without [DONE] (some OpenAI-compatible ones) answered in full.
@@ -65,10 +57,9 @@ internal sealed class OpenAiStreamReader(ModelEndpoint endpoint, string model) :
                 reader.Read();
                 _responseId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
-            else if (reader.ValueTextEquals("model"u8) && !_modelRead)
+            else if (reader.ValueTextEquals("model"u8) && _modelId is null)
             {
                 reader.Read();
-                _modelRead = true;
                 _modelId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
             else if (reader.ValueTextEquals("created"u8) && _createdAt is null)
@@ -206,11 +197,6 @@ internal sealed class OpenAiStreamReader(ModelEndpoint endpoint, string model) :
 
     private void AddFragments(JsonElement calls)
     {
-        if (calls.ValueKind != JsonValueKind.Array)
-        {
-            return;
-        }
-
         foreach (var fragment in calls.EnumerateArray())
         {
             var index = fragment.TryGetProperty("index", out var i) && i.TryGetInt32(out var n) ? n : _calls.Count;

@@ -4,9 +4,26 @@ using Microsoft.Extensions.AI;
 
 namespace Wilson.Llm.Providers;
 
-/// <summary>Tool calls and results as every protocol writes and reads them.</summary>
-internal static class ToolJson
+/// <summary>Messages, tools, tool calls and results as the protocols write and read them.</summary>
+internal static class ChatJson
 {
+    /// <summary>A message's role as OpenAI and Ollama name it.</summary>
+    public static string Role(ChatRole role) =>
+        role == ChatRole.System ? "system" : role == ChatRole.Assistant ? "assistant" : role == ChatRole.Tool ? "tool" : "user";
+
+    /// <summary>A function tool as OpenAI and Ollama declare it: <c>{"type":"function","function":{name, description, parameters}}</c>.</summary>
+    public static JsonNode FunctionTool(AIFunctionDeclaration function)
+    {
+        var declaration = new JsonObject { ["name"] = function.Name };
+        if (!string.IsNullOrEmpty(function.Description))
+        {
+            declaration["description"] = function.Description;
+        }
+
+        declaration["parameters"] = Schema(function);
+        return new JsonObject { ["type"] = "function", ["function"] = declaration };
+    }
+
     /// <summary>A call's arguments from the JSON object a model sent; an empty text is no arguments.</summary>
     /// <exception cref="JsonException">The text is not JSON.</exception>
     /// <exception cref="FormatException">The JSON is not an object.</exception>
@@ -57,4 +74,14 @@ internal static class ToolJson
 
     /// <summary>The text of a message's text contents.</summary>
     public static string Text(ChatMessage message) => string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
+
+    /// <summary>Sets an option of a request body when the caller gave one; an option not given is left to the server.</summary>
+    public static void SetIfGiven<T>(JsonObject body, string name, T? value)
+        where T : struct
+    {
+        if (value is { } given)
+        {
+            body[name] = JsonValue.Create(given);
+        }
+    }
 }
