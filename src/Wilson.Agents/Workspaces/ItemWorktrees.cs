@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -14,6 +15,13 @@ namespace Wilson.Agents.Workspaces;
 public sealed partial class ItemWorktrees(string repositoryRoot, string defaultBranch, GitProcess git)
 {
     private const string CheckpointPrefix = "wilson:";
+
+    // git writes a new worktree's files under .git/worktrees one by one, and `worktree add` and `remove` read
+    // every worktree's: two at once in one repository can read a half-written one and fail ("failed to read
+    // .git/worktrees/T-3/commondir"). So this process adds and removes one worktree at a time per repository.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WorktreeChanges = new(StringComparer.Ordinal);
+
+    private readonly SemaphoreSlim _worktreeChange = WorktreeChanges.GetOrAdd(Path.GetFullPath(repositoryRoot), _ => new SemaphoreSlim(1, 1));
 
     public string Root { get; } = Path.Combine(Path.GetFullPath(repositoryRoot), ".wilson", "worktrees");
 
@@ -51,8 +59,15 @@ public sealed partial class ItemWorktrees(string repositoryRoot, string defaultB
                 $"the default branch '{defaultBranch}' has no commit yet: commit the project first (each item's work branches from it)");
         }
 
-        await GitAsync(repositoryRoot, exists ? ["worktree", "add", path, branch] : ["worktree", "add", "-b", branch, path, defaultBranch], cancellationToken);
+        await WorktreeAsync(exists ? ["worktree", "add", path, branch] : ["worktree", "add", "-b", branch, path, defaultBranch], cancellationToken);
         return path;
+    }
+
+    /// <summary>Adds a worktree at <paramref name="path"/> detached at <paramref name="commit"/> (the merge queue's scratch checkout).</summary>
+    public async Task AddDetachedAsync(string path, string commit, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Root);
+        await WorktreeAsync(["worktree", "add", "--detach", path, commit], cancellationToken);
     }
 
     /// <summary>
@@ -114,7 +129,20 @@ public sealed partial class ItemWorktrees(string repositoryRoot, string defaultB
     {
         if (Directory.Exists(PathOf(itemKey)))
         {
-            await GitAsync(repositoryRoot, ["worktree", "remove", "--force", PathOf(itemKey)], cancellationToken);
+            await WorktreeAsync(["worktree", "remove", "--force", PathOf(itemKey)], cancellationToken);
+        }
+    }
+
+    private async Task WorktreeAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        await _worktreeChange.WaitAsync(cancellationToken);
+        try
+        {
+            await GitAsync(repositoryRoot, arguments, cancellationToken);
+        }
+        finally
+        {
+            _worktreeChange.Release();
         }
     }
 

@@ -163,8 +163,7 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
         var path = workspace.Worktrees.PathOf(MergeWorktree);
         if (!File.Exists(Path.Combine(path, ".git")))
         {
-            Directory.CreateDirectory(workspace.Worktrees.Root);
-            await CheckedAsync(workspace.Root, ["worktree", "add", "--detach", path, commit], cancellationToken);
+            await workspace.Worktrees.AddDetachedAsync(path, commit, cancellationToken);
             return path;
         }
 

@@ -40,6 +40,25 @@ public sealed class ItemWorktreesTests : IAsyncLifetime
         Assert.Equal(branch, ItemWorktrees.BranchOf(key, title));
 
     [Fact]
+    public async Task Worktrees_added_and_removed_at_the_same_time_in_one_repository_all_succeed()
+    {
+        // Two instances, as two workers of one project have: what keeps them apart is the repository.
+        var other = new ItemWorktrees(Repository, "main", _git);
+        for (var round = 0; round < 5; round++)
+        {
+            var keys = Enumerable.Range(1, 6).Select(i => $"T-{round * 10 + i}").ToList();
+            await Task.WhenAll(keys.Select((key, i) => (i % 2 == 0 ? _worktrees : other).EnsureAsync(key, "Parallel work", Ct)));
+            // Removing some while adding others: each reads the worktrees the other is writing.
+            var adds = keys.Select(key => other.EnsureAsync(key + "b", "More work", Ct));
+            var removes = keys.Select(key => _worktrees.RemoveAsync(key, Ct));
+            await Task.WhenAll(adds.Concat(removes));
+        }
+
+        var list = await GitAsync(Repository, "worktree", "list");
+        Assert.Equal(1 + (5 * 6), list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task An_item_gets_its_own_worktree_on_its_own_branch_from_the_default_branch()
     {
         var path = await _worktrees.EnsureAsync("T-1", "Add X", Ct);
