@@ -4,8 +4,8 @@ namespace Wilson.Llm;
 /// <summary>The ready-made <c>models</c> sections <c>wilson init --profile</c> writes, shipped as files in Profiles/.</summary>
 public static class MachineProfiles
 {
-    /// <summary>The profiles, smallest machine first.</summary>
-    public static readonly IReadOnlyList<string> Names = ["low", "mid", "high", "cloud"];
+    /// <summary>The profiles: Ollama's for each size of machine, smallest first, then the cloud and llama.cpp's llama-server.</summary>
+    public static readonly IReadOnlyList<string> Names = ["low", "mid", "high", "cloud", "llama-cpp"];
 
     /// <summary>The profile's <c>models</c> section, with its comments.</summary>
     /// <exception cref="ArgumentException">An unknown name; the message lists the known ones.</exception>

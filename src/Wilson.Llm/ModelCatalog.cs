@@ -38,12 +38,13 @@ public sealed class ModelCatalog
                 _ => new Uri("https://api.openai.com/v1/"),
             },
             ApiKeyEnv = e.Value.ApiKeyEnv,
+            Cloud = e.Value.Cloud,
             RequestTimeout = e.Value.RequestTimeout,
         }).ToList();
         var byName = endpoints.ToDictionary(e => e.Name, StringComparer.Ordinal);
         var models = config.Models.ToDictionary(
             m => m.Key,
-            m => new ModelSpec { Name = m.Key, Endpoint = byName[m.Value.Endpoint], Config = m.Value, Cloud = config.Endpoints[m.Value.Endpoint].Cloud },
+            m => new ModelSpec { Name = m.Key, Endpoint = byName[m.Value.Endpoint], Config = m.Value, Cloud = byName[m.Value.Endpoint].Cloud },
             StringComparer.Ordinal);
         return new ModelCatalog(config, endpoints, models);
     }

@@ -15,8 +15,14 @@ public sealed record ModelEndpoint
     /// </summary>
     public required Uri BaseUrl { get; init; }
 
-    /// <summary>The environment variable holding the key; the key itself is never configured or stored.</summary>
+    /// <summary>
+    /// The environment variable holding the key; the key itself is never configured or stored. Null: no key is
+    /// sent, which only Ollama and a server on this machine (a loopback <see cref="BaseUrl"/>) accept.
+    /// </summary>
     public string? ApiKeyEnv { get; init; }
+
+    /// <summary>True when calls leave the machine and cost money (wilson.yaml's <c>cloud</c>); such a server is not asked for its llama.cpp properties.</summary>
+    public bool Cloud { get; init; }
 
     /// <summary>How long a call may wait for its first chunk, and then for each next one, before it fails as a timeout.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);

@@ -39,6 +39,7 @@ public sealed class ModelServices : IAsyncDisposable
         _resilience = new EndpointResilience(fallback ?? new FallbackOptions(), time, events);
         _router = new ModelRouter(catalog);
         _facts = new ModelFactsSource(catalog, Registry, Lifecycle, _resilience);
+        ContextWindows = new ContextWindows(catalog, Registry);
     }
 
     public ModelCatalog Catalog { get; }
@@ -46,6 +47,16 @@ public sealed class ModelServices : IAsyncDisposable
     public ModelRegistry Registry { get; }
 
     public ModelLifecycle Lifecycle { get; }
+
+    /// <summary>Each model's context window, as configured or as its endpoint last reported it.</summary>
+    public ContextWindows ContextWindows { get; }
+
+    /// <summary>
+    /// The tokens of context a call for <paramref name="purpose"/> can count on: the smallest known window of the
+    /// purpose's models (configured <c>num_ctx</c> first, else reported by the endpoint's last check); null when
+    /// none is known. A conversation kept inside it fits whichever model answers.
+    /// </summary>
+    public int? ContextWindow(string purpose) => ContextWindows.ForPurpose(purpose);
 
     /// <summary>Where a call for <paramref name="purpose"/> at <paramref name="tier"/> would go now, and why.</summary>
     public RouteDecision Route(string purpose, ComplexityTier tier) => _router.Choose(new RouteRequest(purpose, tier), _facts.Snapshot());

@@ -155,6 +155,25 @@ public sealed class InitCommandTests
     }
 
     [Fact]
+    public async Task Init_WithLlamaCppProfile_WritesOneKeylessLocalServerForEveryPurpose()
+    {
+        using var repository = await TempGitRepository.CreateAsync();
+
+        var run = await Cli.RunAsync(repository.Path, "init", "--profile", "llama-cpp");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("models: profile llama-cpp", run.Stdout, StringComparison.Ordinal);
+        var text = await File.ReadAllTextAsync(repository.Combine(".wilson", "wilson.yaml"));
+        Assert.Contains("--alias local-model", text, StringComparison.Ordinal);
+        var models = ProjectConfigFile.Parse("wilson.yaml", text).Models;
+        var endpoint = models.Endpoints["llamacpp"];
+        Assert.Equal(("openai", "http://127.0.0.1:8080/v1/", null, false), (endpoint.Protocol, endpoint.Url?.AbsoluteUri, endpoint.ApiKeyEnv, endpoint.Cloud));
+        var model = models.Models["local-model"];
+        Assert.Equal((8192, 1, true, 4096), (model.NumCtx, model.MaxConcurrency, model.SupportsTools, model.MaxOutputTokens));
+        Assert.All(ModelsConfig.Purposes, purpose => Assert.Equal(["local-model"], models.PurposeModels[purpose]));
+    }
+
+    [Fact]
     public async Task Init_WithoutProfile_ChoosesOneForThisMachinesMemoryAndSaysSo()
     {
         using var repository = await TempGitRepository.CreateAsync();
@@ -177,7 +196,7 @@ public sealed class InitCommandTests
         var run = await Cli.RunAsync(repository.Path, "init", "--profile", "medium");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal(["error: --profile: no profile 'medium'; profiles: low, mid, high, cloud"], run.ErrorLines);
+        Assert.Equal(["error: --profile: no profile 'medium'; profiles: low, mid, high, cloud, llama-cpp"], run.ErrorLines);
         Assert.False(Directory.Exists(repository.Combine(".wilson")));
     }
 

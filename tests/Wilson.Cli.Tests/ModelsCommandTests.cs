@@ -56,6 +56,24 @@ public sealed class ModelsCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_WithAnOpenAiServerOnThisMachine_RoutesToItAsLocalNotCloud()
+    {
+        _server.Script.AddModel(new FakeModel("local-model", 0));
+        using var repository = await TempGitRepository.CreateInitialisedAsync("--profile", "llama-cpp");
+        var config = repository.Combine(".wilson", "wilson.yaml");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("url: http://127.0.0.1:8080/v1", $"url: {_server.BaseUri}v1", StringComparison.Ordinal));
+
+        var run = await Cli.RunWithAsync(repository.Path, NoKeys, "models", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        var purposes = json.RootElement.GetProperty("purposes").EnumerateArray().ToDictionary(p => p.GetProperty("purpose").GetString()!);
+        Assert.Equal("code -> local-model on llamacpp: cold, tier standard", purposes["code"].GetProperty("route").GetString());
+        Assert.Equal("cold", purposes["code"].GetProperty("models")[0].GetProperty("state").GetString());
+        Assert.DoesNotContain(_server.Requests, r => r.Headers.ContainsKey("authorization"));
+    }
+
+    [Fact]
     public async Task Models_WithOllamaDown_SaysSoForTheEndpointAndEveryModel()
     {
         File.WriteAllText(ConfigFile, File.ReadAllText(ConfigFile).Replace($"url: {_server.BaseUri}", $"url: http://127.0.0.1:{Ports.Closed()}/", StringComparison.Ordinal));

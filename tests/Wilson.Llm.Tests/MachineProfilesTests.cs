@@ -46,7 +46,20 @@ public sealed class MachineProfilesTests
     {
         var error = Assert.Throws<ArgumentException>(() => MachineProfiles.Text("huge"));
 
-        Assert.StartsWith("unknown profile 'huge'; known profiles: low, mid, high, cloud", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("unknown profile 'huge'; known profiles: low, mid, high, cloud, llama-cpp", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_llama_cpp_profile_serves_every_purpose_from_llama_server_on_this_machine_without_a_key()
+    {
+        var models = ProjectConfigFile.Parse("f", $"project:\n  name: x\n{MachineProfiles.Text("llama-cpp")}").Models;
+
+        var endpoint = Assert.Single(models.Endpoints);
+        Assert.Equal(("llamacpp", "openai", "http://127.0.0.1:8080/v1/", null, false),
+            (endpoint.Key, endpoint.Value.Protocol, endpoint.Value.Url?.AbsoluteUri, endpoint.Value.ApiKeyEnv, endpoint.Value.Cloud));
+        var model = Assert.Single(models.Models);
+        Assert.Equal(("local-model", "llamacpp", 8192, 1, true), (model.Key, model.Value.Endpoint, model.Value.NumCtx, model.Value.MaxConcurrency, model.Value.SupportsTools));
+        Assert.All(models.PurposeModels.Values, purpose => Assert.Equal(["local-model"], purpose));
     }
 
     [Fact]

@@ -13,7 +13,8 @@ namespace Wilson.Cli.Commands;
 
 /// <summary>
 /// <c>wilson doctor</c>: checks what Wilson needs (git, the settings, the database, each model endpoint,
-/// each model, each key, disk space) and says how to fix what is missing; exit 1 when a required check fails.
+/// each model, each key, disk space, and a llama.cpp server's context and slots) and says how to fix what is
+/// missing; exit 1 when a required check fails.
 /// </summary>
 internal static class DoctorCommand
 {
@@ -147,6 +148,13 @@ internal static class DoctorCommand
                     : DoctorCheck.Fail($"model {model.Name}", $"not pulled on {model.Endpoint.Name}", $"ollama pull {model.Name}"));
         }
 
+        // A cloud endpoint's list may name models differently (aliases, dated versions); a local server's is what it serves.
+        foreach (var endpoint in catalog.Endpoints.Where(e => e.Protocol == ModelProtocol.OpenAi && !e.Cloud))
+        {
+            var models = catalog.Models.Values.Where(m => m.Endpoint.Name == endpoint.Name).ToList();
+            checks.AddRange(LlamaServerChecks.For(endpoint, registry.StatusOf(endpoint.Name)!, models));
+        }
+
         return checks;
     }
 
@@ -155,14 +163,19 @@ internal static class DoctorCommand
         var name = $"endpoint {endpoint.Name}";
         if (status.Healthy)
         {
-            return DoctorCheck.Pass(name, $"{endpoint.BaseUrl} answers in {status.Latency?.TotalMilliseconds:0} ms{(status.Version is { } v ? $" (version {v})" : "")}");
+            var server = status.Version is { } v ? $" (version {v})"
+                : status.LlamaServer is { } llama ? $" (llama.cpp: {llama.ContextLength} tokens of context{(llama.Slots is { } slots ? $", {slots} slot{(slots == 1 ? "" : "s")}" : "")})"
+                : "";
+            return DoctorCheck.Pass(name, $"{endpoint.BaseUrl} answers in {status.Latency?.TotalMilliseconds:0} ms{server}");
         }
 
         return endpoint.Protocol == ModelProtocol.Ollama
             ? DoctorCheck.Fail(name, $"Ollama is not running at {endpoint.BaseUrl} ({status.LastError})",
                 "start it with `ollama serve`, or set OLLAMA_HOST (or models.endpoints.*.url) to where it runs")
             : DoctorCheck.Fail(name, $"{endpoint.BaseUrl}: {status.LastError}",
-                endpoint.ApiKeyEnv is { } variable ? $"check the address and the key in {variable}" : "check the address");
+                endpoint.ApiKeyEnv is { } variable ? $"check the address and the key in {variable}"
+                : endpoint.Cloud ? "check the address"
+                : $"start the server (llama.cpp: `llama-server -m MODEL.gguf --jinja --alias MODEL-NAME --port {endpoint.BaseUrl.Port}`), or correct models.endpoints.{endpoint.Name}.url");
     }
 
     private static void Write(IAnsiConsole console, IReadOnlyList<DoctorCheck> checks, bool healthy)

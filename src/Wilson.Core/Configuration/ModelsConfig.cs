@@ -37,10 +37,13 @@ public sealed record EndpointConfig
     /// <summary>The base address; null = the protocol's default (Ollama: <c>$OLLAMA_HOST</c>, else <c>http://127.0.0.1:11434</c>).</summary>
     public Uri? Url { get; init; }
 
-    /// <summary>The environment variable holding the key.</summary>
+    /// <summary>The environment variable holding the key; null = no key (allowed for Ollama and for a server on this machine).</summary>
     public string? ApiKeyEnv { get; init; }
 
-    /// <summary>True when calls cost money and leave the machine; default: every protocol but Ollama.</summary>
+    /// <summary>
+    /// True when calls cost money and leave the machine; default: false for Ollama and for any server on
+    /// this machine (a loopback <see cref="Url"/>), true for the other OpenAI-compatible and Anthropic endpoints.
+    /// </summary>
     public required bool Cloud { get; init; }
 
     /// <summary>How long a call may go without a chunk.</summary>
@@ -50,6 +53,9 @@ public sealed record EndpointConfig
 /// <summary>One model and how Wilson runs it.</summary>
 public sealed record ModelConfig
 {
+    /// <summary>The answer's token limit per call when wilson.yaml does not give <c>max_output_tokens</c>.</summary>
+    public const int DefaultMaxOutputTokens = 4096;
+
     /// <summary>The endpoint it runs on.</summary>
     public required string Endpoint { get; init; }
 
@@ -61,6 +67,9 @@ public sealed record ModelConfig
 
     /// <summary>The context window to load it with; null = the model's default.</summary>
     public int? NumCtx { get; init; }
+
+    /// <summary>The most tokens one answer may take, sent with every call that does not set its own limit.</summary>
+    public int MaxOutputTokens { get; init; } = DefaultMaxOutputTokens;
 
     /// <summary>Price per million input tokens (in the budget's currency).</summary>
     public decimal CostPerMillionIn { get; init; }

@@ -11,7 +11,7 @@ public static class ModelsConfigParser
     private static readonly string[] EndpointKeys = ["protocol", "url", "api_key_env", "cloud", "request_timeout"];
     private static readonly string[] Protocols = ["ollama", "openai", "anthropic"];
     private static readonly string[] ModelKeys =
-        ["endpoint", "keep_alive", "idle_timeout", "num_ctx", "cost_in", "cost_out", "supports_tools", "max_concurrency", "size"];
+        ["endpoint", "keep_alive", "idle_timeout", "num_ctx", "max_output_tokens", "cost_in", "cost_out", "supports_tools", "max_concurrency", "size"];
     private static readonly string[] BudgetKeys = ["item_tokens", "item_cost", "project_day_tokens", "project_day_cost", "day_tokens", "day_cost"];
 
     public static ModelsConfig Parse(StrictYamlReader reader, YamlMappingNode section)
@@ -74,8 +74,10 @@ public static class ModelsConfigParser
             url = url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
         }
 
+        // A server on this machine (llama.cpp, LM Studio, vLLM) usually takes no key and costs nothing.
+        var onThisMachine = url is { IsLoopback: true };
         var keyEnv = reader.GetString(map, path, "api_key_env") is { Length: > 0 } env ? env : null;
-        if (protocol == "anthropic" && keyEnv is null)
+        if (protocol == "anthropic" && keyEnv is null && !onThisMachine)
         {
             throw reader.Error(map, $"{path}.api_key_env", "is required for anthropic: the name of the environment variable holding the key, e.g. ANTHROPIC_API_KEY");
         }
@@ -85,7 +87,7 @@ public static class ModelsConfigParser
             Protocol = protocol,
             Url = url,
             ApiKeyEnv = keyEnv,
-            Cloud = reader.GetBool(map, path, "cloud") ?? protocol != "ollama",
+            Cloud = reader.GetBool(map, path, "cloud") ?? (protocol != "ollama" && !onThisMachine),
             RequestTimeout = Positive(reader, map, path, "request_timeout") ?? TimeSpan.FromMinutes(2),
         };
     }
@@ -101,11 +103,20 @@ public static class ModelsConfigParser
         }
 
         var defaults = new ModelConfig { Endpoint = endpoint };
+        var numCtx = reader.GetInt(map, path, "num_ctx", 256, 10_000_000);
+        var maxOutputTokens = reader.GetInt(map, path, "max_output_tokens", 1, 10_000_000);
+        if (maxOutputTokens >= numCtx)
+        {
+            throw reader.Error(StrictYamlReader.Find(map, "max_output_tokens")!, $"{path}.max_output_tokens",
+                $"is {maxOutputTokens} but num_ctx is {numCtx}: the answer must leave room for the prompt in the context window");
+        }
+
         return defaults with
         {
             KeepAlive = reader.GetBool(map, path, "keep_alive") ?? defaults.KeepAlive,
             IdleTimeout = reader.GetDuration(map, path, "idle_timeout") ?? defaults.IdleTimeout,
-            NumCtx = reader.GetInt(map, path, "num_ctx", 256, 10_000_000),
+            NumCtx = numCtx,
+            MaxOutputTokens = maxOutputTokens ?? defaults.MaxOutputTokens,
             CostPerMillionIn = Money(reader, map, path, "cost_in") ?? 0m,
             CostPerMillionOut = Money(reader, map, path, "cost_out") ?? 0m,
             SupportsTools = reader.GetBool(map, path, "supports_tools") ?? defaults.SupportsTools,

@@ -32,16 +32,19 @@ public sealed class ChatClientFactory : IDisposable
     }
 
     /// <summary>The client for <paramref name="model"/> on <paramref name="endpoint"/>.</summary>
-    /// <exception cref="ModelCallException">A cloud endpoint's key variable is not set (Unauthorized, naming the variable).</exception>
+    /// <exception cref="ModelCallException">
+    /// An endpoint's key variable is not set, or an endpoint off this machine names none (Unauthorized, naming the variable).
+    /// </exception>
     public IChatClient Create(ModelEndpoint endpoint, string model, ModelCallSettings? settings = null)
     {
         settings ??= new ModelCallSettings();
         var key = KeyFor(endpoint);
         IChatClient inner = endpoint.Protocol switch
         {
-            ModelProtocol.Ollama => new OllamaChatClient(_http, endpoint, model, new OllamaModelOptions(settings.KeepAlive, settings.NumCtx)),
-            ModelProtocol.OpenAi => new OpenAiChatClient(_http, endpoint, model, key!),
-            ModelProtocol.Anthropic => new AnthropicChatClient(_http, endpoint, model, key!, settings.MaxOutputTokens),
+            ModelProtocol.Ollama => new OllamaChatClient(_http, endpoint, model,
+                new OllamaModelOptions(settings.KeepAlive, settings.NumCtx, settings.MaxOutputTokens)),
+            ModelProtocol.OpenAi => new OpenAiChatClient(_http, endpoint, model, key, settings.MaxOutputTokens),
+            ModelProtocol.Anthropic => new AnthropicChatClient(_http, endpoint, model, key, settings.MaxOutputTokens),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint.Protocol, "unknown protocol"),
         };
         return new ErrorMappingChatClient(inner, endpoint, model, key, _time);
@@ -50,11 +53,13 @@ public sealed class ChatClientFactory : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
+    // Ollama takes no key, and neither, as a rule, does a server on this machine (llama.cpp, LM Studio, vLLM):
+    // without api_key_env it is called without one. Anywhere else a missing key is a mistake worth stopping for.
     private string? KeyFor(ModelEndpoint endpoint)
     {
         if (endpoint.ApiKeyEnv is not { } variable)
         {
-            return endpoint.Protocol == ModelProtocol.Ollama
+            return endpoint.Protocol == ModelProtocol.Ollama || endpoint.BaseUrl.IsLoopback
                 ? null
                 : throw new ModelCallException(ModelErrorKind.Unauthorized, endpoint.Name, null,
                     $"{endpoint.Name} needs a key: name its environment variable in wilson.yaml (api_key_env) and set it");

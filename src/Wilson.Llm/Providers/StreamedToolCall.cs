@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Wilson.Llm.Providers;
@@ -15,18 +14,6 @@ internal sealed class StreamedToolCall(string id, string name)
 
     public void Append(string fragment) => _arguments.Append(fragment);
 
-    /// <summary>The whole call, its arguments parsed.</summary>
-    /// <exception cref="ModelCallException">The arguments are not a JSON object (MalformedResponse).</exception>
-    public FunctionCallContent ToContent(ModelEndpoint endpoint, string model)
-    {
-        var arguments = _arguments.ToString();
-        try
-        {
-            return new FunctionCallContent(Id, Name, ChatJson.Arguments(arguments));
-        }
-        catch (Exception ex) when (ex is JsonException or FormatException)
-        {
-            throw MalformedAnswer.Error(endpoint, model, Encoding.UTF8.GetBytes(arguments), $"the arguments of tool call '{Name}' are not a JSON object");
-        }
-    }
+    /// <summary>The whole call, its arguments read as <see cref="ToolCallArguments"/> says (arguments that cannot be read are the agent's to answer, not a failed call).</summary>
+    public FunctionCallContent ToContent() => ToolCallArguments.Read(Id, Name, _arguments.ToString());
 }

@@ -1,18 +1,26 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Wilson.Llm.Providers;
 using Wilson.Llm.Providers.Anthropic;
+using Wilson.Llm.Providers.LlamaCpp;
 using Wilson.Llm.Providers.Ollama;
 
 namespace Wilson.Llm.Registry;
 
 /// <summary>
 /// Health checks over each protocol's cheapest read: Ollama's <c>/api/version</c>, <c>/api/tags</c> and
-/// <c>/api/ps</c>; the model list (<c>/v1/models</c>) for OpenAI-compatible servers and Anthropic.
+/// <c>/api/ps</c>; the model list (<c>/v1/models</c>) for OpenAI-compatible servers and Anthropic. Context
+/// windows come along: Ollama's from <c>/api/ps</c> and, once per model, <c>/api/show</c>; llama.cpp's from
+/// <c>/props</c>, asked of every OpenAI-compatible server that is not a cloud one.
 /// </summary>
 public sealed class EndpointProbe(HttpClient http, Func<string, string?> environment, TimeProvider time) : IEndpointProbe
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
+    // A model's trained context does not change while it stays pulled: asked once per endpoint and model.
+    private readonly ConcurrentDictionary<(string Endpoint, string Model), int?> _shown = new();
 
     /// <inheritdoc />
     public async Task<EndpointStatus> ProbeAsync(ModelEndpoint endpoint, CancellationToken cancellationToken)
@@ -45,6 +53,7 @@ public sealed class EndpointProbe(HttpClient http, Func<string, string?> environ
         var (version, latency) = await api.VersionAsync(cancellationToken);
         var pulled = await api.PulledAsync(cancellationToken);
         var loaded = await api.LoadedAsync(cancellationToken);
+        var contexts = await Task.WhenAll(pulled.Select(m => TrainedContextAsync(api, endpoint, m.Name, cancellationToken)));
         return new EndpointStatus
         {
             Name = endpoint.Name,
@@ -53,9 +62,29 @@ public sealed class EndpointProbe(HttpClient http, Func<string, string?> environ
             Latency = latency,
             Version = version,
             CheckedAt = time.GetUtcNow(),
-            Pulled = [.. pulled.Select(m => new ModelInfo(m.Name, m.SizeBytes))],
-            Loaded = [.. loaded.Select(m => new ModelInfo(m.Name, m.SizeBytes, m.SizeVramBytes, m.ExpiresAt))],
+            Pulled = [.. pulled.Select((m, i) => new ModelInfo(m.Name, m.SizeBytes, ContextLength: contexts[i]))],
+            Loaded = [.. loaded.Select(m => new ModelInfo(m.Name, m.SizeBytes, m.SizeVramBytes, m.ExpiresAt, m.ContextLength))],
         };
+    }
+
+    // What the endpoint answered already decides its health: a model it cannot describe only has no known context.
+    private async Task<int?> TrainedContextAsync(OllamaApi api, ModelEndpoint endpoint, string model, CancellationToken cancellationToken)
+    {
+        if (_shown.TryGetValue((endpoint.Name, model), out var known))
+        {
+            return known;
+        }
+
+        try
+        {
+            var context = await api.ContextLengthAsync(model, cancellationToken);
+            _shown[(endpoint.Name, model)] = context;
+            return context;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ModelCallException or JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task<EndpointStatus> ModelListAsync(ModelEndpoint endpoint, CancellationToken cancellationToken)
@@ -79,7 +108,9 @@ public sealed class EndpointProbe(HttpClient http, Func<string, string?> environ
         if (!response.IsSuccessStatusCode)
         {
             var problem = (int)response.StatusCode is 401 or 403
-                ? $"the key was refused ({(int)response.StatusCode}){(endpoint.ApiKeyEnv is { } env ? $": check {env}" : "")}"
+                ? endpoint.ApiKeyEnv is { } env
+                    ? $"the key was refused ({(int)response.StatusCode}): check {env}"
+                    : $"the request without a key was refused ({(int)response.StatusCode}): {StatusFailures.NeedsKey(endpoint)}"
                 : $"{path} answered {(int)response.StatusCode}";
             return new EndpointStatus { Name = endpoint.Name, Protocol = endpoint.Protocol, Healthy = false, Latency = latency, LastError = problem, CheckedAt = time.GetUtcNow() };
         }
@@ -88,6 +119,9 @@ public sealed class EndpointProbe(HttpClient http, Func<string, string?> environ
         var models = document.RootElement.GetProperty("data").EnumerateArray()
             .Select(m => new ModelInfo(m.GetProperty("id").GetString() ?? ""))
             .ToList();
+        var props = endpoint.Protocol == ModelProtocol.OpenAi && !endpoint.Cloud
+            ? await new LlamaServerApi(http, endpoint, key).PropsAsync(cancellationToken)
+            : null;
         return new EndpointStatus
         {
             Name = endpoint.Name,
@@ -96,6 +130,9 @@ public sealed class EndpointProbe(HttpClient http, Func<string, string?> environ
             Latency = latency,
             CheckedAt = time.GetUtcNow(),
             Pulled = models,
+            // llama-server holds the model it serves in memory for as long as it runs.
+            Loaded = props is null ? [] : models,
+            LlamaServer = props,
         };
     }
 }

@@ -1,3 +1,5 @@
+using Wilson.Llm.Providers.LlamaCpp;
+
 namespace Wilson.Llm.Registry;
 
 /// <summary>What the last health check of an endpoint found.</summary>
@@ -24,13 +26,30 @@ public sealed record EndpointStatus
     /// <summary>Models available there (Ollama: pulled; cold until loaded).</summary>
     public IReadOnlyList<ModelInfo> Pulled { get; init; } = [];
 
-    /// <summary>Models in memory now (Ollama only; warm).</summary>
+    /// <summary>Models in memory now (warm): Ollama's loaded ones; llama.cpp's served one, which it never unloads.</summary>
     public IReadOnlyList<ModelInfo> Loaded { get; init; } = [];
+
+    /// <summary>What llama.cpp's <c>/props</c> said; null for any other server.</summary>
+    public LlamaServerProps? LlamaServer { get; init; }
 
     public bool Has(string model) => Pulled.Any(m => m.Name == model);
 
     public bool IsLoaded(string model) => Loaded.Any(m => m.Name == model);
+
+    /// <summary>
+    /// The context window the server reports for <paramref name="model"/>, in tokens: the one it is loaded with
+    /// (Ollama's <c>/api/ps</c>), else the most it can take (Ollama's <c>/api/show</c>), else llama.cpp's per slot; null when unknown.
+    /// </summary>
+    public int? ContextLengthOf(string model) =>
+        Loaded.FirstOrDefault(m => m.Name == model)?.ContextLength
+        ?? Pulled.FirstOrDefault(m => m.Name == model)?.ContextLength
+        ?? LlamaServer?.ContextLength;
 }
 
 /// <summary>A model as an endpoint lists it.</summary>
-public sealed record ModelInfo(string Name, long? SizeBytes = null, long? VramBytes = null, DateTimeOffset? ExpiresAt = null);
+/// <param name="Name">Its name as the endpoint gives it.</param>
+/// <param name="SizeBytes">Its size in bytes, when the endpoint says.</param>
+/// <param name="VramBytes">How much of it is in GPU memory, when loaded and the endpoint says.</param>
+/// <param name="ExpiresAt">When the endpoint unloads it unless it is used, when loaded and the endpoint says.</param>
+/// <param name="ContextLength">Its context window in tokens, when the server says (see <see cref="EndpointStatus.ContextLengthOf"/>).</param>
+public sealed record ModelInfo(string Name, long? SizeBytes = null, long? VramBytes = null, DateTimeOffset? ExpiresAt = null, int? ContextLength = null);

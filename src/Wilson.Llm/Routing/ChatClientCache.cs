@@ -12,7 +12,8 @@ public sealed class ChatClientCache(ChatClientFactory factory) : IDisposable
     public IChatClient For(ModelSpec model) => _clients.GetOrAdd(model.Name, _ => factory.Create(model.Endpoint, model.Name, SettingsOf(model)));
 
     /// <summary>What each call tells the endpoint (see <see cref="ModelSpec.HostKeepAlive"/>).</summary>
-    public static ModelCallSettings SettingsOf(ModelSpec model) => new(KeepAlive: model.HostKeepAlive, NumCtx: model.Config.NumCtx);
+    public static ModelCallSettings SettingsOf(ModelSpec model) =>
+        new(KeepAlive: model.HostKeepAlive, NumCtx: model.Config.NumCtx, MaxOutputTokens: model.Config.MaxOutputTokens);
 
     public void Dispose()
     {

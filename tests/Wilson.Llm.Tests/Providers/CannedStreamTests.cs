@@ -69,15 +69,22 @@ public sealed class CannedStreamTests
     }
 
     [Fact]
-    public async Task OpenAi_tool_arguments_that_are_not_JSON_are_a_malformed_answer_naming_the_tool()
+    public async Task OpenAi_tool_arguments_that_are_not_JSON_are_a_call_that_says_so_not_a_lost_turn()
     {
-        var error = await FailureAsync(ModelProtocol.OpenAi, OpenAiEvents(
+        var response = await AnswerAsync(ModelProtocol.OpenAi, OpenAiEvents(
             Chunk("""{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"read","arguments":"path=a.txt"}}]}"""),
+            Chunk("""{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"read","arguments":"\"{\\\"path\\\":\\\"b.txt\\\"}\""}}]}"""),
             Chunk("{}", "\"tool_calls\""),
             "[DONE]"));
 
-        Assert.Equal(ModelErrorKind.MalformedResponse, error.Kind);
-        Assert.Contains("tool call 'read'", error.Message, StringComparison.Ordinal);
+        var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+        Assert.Equal(("call_a", "read"), (calls[0].CallId, calls[0].Name));
+        Assert.StartsWith("the arguments are not valid JSON", calls[0].Exception!.Message, StringComparison.Ordinal);
+        Assert.EndsWith(": path=a.txt", calls[0].Exception!.Message, StringComparison.Ordinal);
+        Assert.Equal("path=a.txt", calls[0].RawRepresentation);
+        Assert.Null(calls[1].Exception);
+        Assert.Equal("b.txt", calls[1].Arguments!["path"]!.ToString());
+        Assert.Equal("the arguments came as a JSON string; the object inside it was used", calls[1].AdditionalProperties![ToolCallArguments.RepairedKey]);
     }
 
     [Fact]

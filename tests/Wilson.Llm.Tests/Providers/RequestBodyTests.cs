@@ -52,7 +52,7 @@ public sealed class RequestBodyTests
 
         Assert.Equal(0.2, (double)body["temperature"]!, 3);
         Assert.Equal(0.9, (double)body["top_p"]!, 3);
-        Assert.Equal(300, (int)body["max_completion_tokens"]!);
+        Assert.Equal(300, (int)body["max_tokens"]!);
         Assert.Equal("END", (string?)body["stop"]![0]);
         Assert.Equal(7, (long)body["seed"]!);
         Assert.Equal("read_file", (string?)body["tool_choice"]!["function"]!["name"]);
@@ -75,7 +75,7 @@ public sealed class RequestBodyTests
             last.Select(b => $"{(string?)b!["type"]} {(string?)b["tool_use_id"]} {(string?)b["content"] ?? (string?)b["text"]}"));
         Assert.Equal("input_schema", body["tools"]![0]!.AsObject().Last().Key);
         Assert.Equal("any", (string?)body["tool_choice"]!["type"]);
-        Assert.Equal(8192, (int)body["max_tokens"]!);
+        Assert.Equal(4096, (int)body["max_tokens"]!);
     }
 
     [Fact]

@@ -88,6 +88,19 @@ public sealed class ModelRouterTests
         Assert.Equal("code -> coder:7b on local: warm, tier standard", decision.Reason);
     }
 
+    [Theory]
+    [InlineData(ComplexityTier.Standard, false, "code -> local-model on llamacpp: cold, tier standard")]
+    [InlineData(ComplexityTier.Complex, true, "code -> local-model on llamacpp: warm, tier complex")]
+    public void A_server_on_this_machine_is_routed_as_local_not_cloud(ComplexityTier tier, bool warm, string reason)
+    {
+        var catalog = ModelCatalog.From(ProjectConfigFile.Parse("wilson.yaml", "project:\n  name: shop\n" + MachineProfiles.Text("llama-cpp")).Models, _ => null);
+
+        var decision = new ModelRouter(catalog).Choose(new RouteRequest("code", tier), new Dictionary<string, ModelFacts> { ["local-model"] = Up with { Warm = warm } });
+
+        Assert.False(decision.Model!.Cloud);
+        Assert.Equal(reason, decision.Reason);
+    }
+
     [Fact]
     public void Trivial_work_is_mechanical()
     {

@@ -43,6 +43,8 @@ public sealed class RoutedChatClientTests : IAsyncLifetime
                   protocol: openai
                   url: {_server.BaseUri}v1
                   api_key_env: {KeyVariable}
+                  # The fake server is on this machine; it stands for a cloud one here.
+                  cloud: true
               models:
                 coder:7b:
                   endpoint: local

@@ -51,6 +51,8 @@ public sealed class UsageAndBudgetTests : IAsyncLifetime
               protocol: openai
               url: {_server.BaseUri}v1
               api_key_env: {KeyVariable}
+              # The fake server is on this machine; it stands for a cloud one here.
+              cloud: true
           memory_budget: 8GB
           models:
             coder:7b:

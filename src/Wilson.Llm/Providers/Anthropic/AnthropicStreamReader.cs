@@ -194,7 +194,7 @@ internal sealed class AnthropicStreamReader(ModelEndpoint endpoint, string model
     private ChatResponseUpdate? BlockStop(JsonElement root)
     {
         var index = Number(root, "index") is { } i ? (int)i : -1;
-        return _calls.Remove(index, out var call) ? Update([call.ToContent(endpoint, model)]) : null;
+        return _calls.Remove(index, out var call) ? Update([call.ToContent()]) : null;
     }
 
     private ChatResponseUpdate MessageDelta(JsonElement root)

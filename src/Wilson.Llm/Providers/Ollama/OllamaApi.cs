@@ -30,6 +30,37 @@ public sealed class OllamaApi(HttpClient http, ModelEndpoint endpoint)
         return Models(document, expires: true);
     }
 
+    /// <summary>
+    /// The context window <paramref name="model"/> was trained for (<c>/api/show</c>'s <c>&lt;family&gt;.context_length</c>),
+    /// the most it can be loaded with; null when the server does not say.
+    /// </summary>
+    /// <exception cref="ModelCallException">The model is not pulled, or the server failed.</exception>
+    public async Task<int?> ContextLengthAsync(string model, CancellationToken cancellationToken)
+    {
+        using var document = await PostAsync("api/show", new JsonObject { ["model"] = model }, model, cancellationToken);
+        if (!document.RootElement.TryGetProperty("model_info", out var info) || info.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (info.TryGetProperty("general.architecture", out var family) && family.ValueKind == JsonValueKind.String
+            && ContextLength(info, $"{family.GetString()}.context_length") is { } trained)
+        {
+            return trained;
+        }
+
+        // A model that does not name its architecture: the context length it gives under another name.
+        foreach (var property in info.EnumerateObject())
+        {
+            if (property.Name.EndsWith(".context_length", StringComparison.Ordinal) && ContextLength(info, property.Name) is { } length)
+            {
+                return length;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Loads <paramref name="model"/> and keeps it for <paramref name="keepAlive"/> (negative = until unloaded).</summary>
     public Task LoadAsync(string model, TimeSpan keepAlive, CancellationToken cancellationToken) =>
         GenerateAsync(model, OllamaJson.KeepAlive(keepAlive), cancellationToken);
@@ -79,9 +110,18 @@ public sealed class OllamaApi(HttpClient http, ModelEndpoint endpoint)
                 m.TryGetProperty("name", out var name) ? name.GetString() ?? "" : "",
                 m.TryGetProperty("size", out var size) && size.TryGetInt64(out var bytes) ? bytes : 0,
                 m.TryGetProperty("size_vram", out var vram) && vram.TryGetInt64(out var vramBytes) ? vramBytes : null,
-                expires && m.TryGetProperty("expires_at", out var at) && at.TryGetDateTimeOffset(out var expiry) ? expiry : null))]
+                expires && m.TryGetProperty("expires_at", out var at) && at.TryGetDateTimeOffset(out var expiry) ? expiry : null,
+                ContextLength(m, "context_length")))]
             : [];
+
+    private static int? ContextLength(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var tokens) && tokens > 0 ? tokens : null;
 }
 
 /// <summary>A model as Ollama lists it.</summary>
-public sealed record OllamaModelInfo(string Name, long SizeBytes, long? SizeVramBytes, DateTimeOffset? ExpiresAt);
+/// <param name="Name">Its name with its tag (<c>qwen2.5-coder:7b</c>, <c>llama3:latest</c>).</param>
+/// <param name="SizeBytes">Its size on disk, or in memory when loaded.</param>
+/// <param name="SizeVramBytes">How much of it is in GPU memory (<c>/api/ps</c>); null when not loaded.</param>
+/// <param name="ExpiresAt">When Ollama unloads it unless it is used (<c>/api/ps</c>); null when not loaded.</param>
+/// <param name="ContextLength">The context window it is loaded with (<c>/api/ps</c>); null when not loaded, or the server does not say.</param>
+public sealed record OllamaModelInfo(string Name, long SizeBytes, long? SizeVramBytes, DateTimeOffset? ExpiresAt, int? ContextLength = null);

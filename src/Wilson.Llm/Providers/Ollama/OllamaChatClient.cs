@@ -122,7 +122,7 @@ public sealed class OllamaChatClient : IChatClient
         foreach (var (name, arguments) in chunk.ToolCalls)
         {
             calledTools = true;
-            update.Contents.Add(new FunctionCallContent($"call_{++callNumber}", name, arguments));
+            update.Contents.Add(ToolCallArguments.Read($"call_{++callNumber}", name, arguments));
         }
 
         if (chunk.Done)

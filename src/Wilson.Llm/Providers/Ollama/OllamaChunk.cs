@@ -5,7 +5,7 @@ namespace Wilson.Llm.Providers.Ollama;
 /// <summary>One NDJSON line of Ollama's streamed chat answer.</summary>
 internal sealed record OllamaChunk(
     string Content,
-    IReadOnlyList<(string Name, IDictionary<string, object?> Arguments)> ToolCalls,
+    IReadOnlyList<(string Name, JsonElement Arguments)> ToolCalls,
     bool Done,
     string? DoneReason,
     long? PromptEvalCount,
@@ -28,7 +28,7 @@ internal sealed record OllamaChunk(
             }
 
             var content = "";
-            IReadOnlyList<(string, IDictionary<string, object?>)> calls = [];
+            IReadOnlyList<(string, JsonElement)> calls = [];
             var done = false;
             string? doneReason = null;
             long? promptEvalCount = null;
@@ -87,7 +87,7 @@ internal sealed record OllamaChunk(
         }
     }
 
-    private static (string Content, IReadOnlyList<(string, IDictionary<string, object?>)> Calls) Message(
+    private static (string Content, IReadOnlyList<(string, JsonElement)> Calls) Message(
         ref Utf8JsonReader reader, ModelEndpoint endpoint, string model, ReadOnlySpan<byte> line)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -97,7 +97,7 @@ internal sealed record OllamaChunk(
         }
 
         var content = "";
-        IReadOnlyList<(string, IDictionary<string, object?>)> calls = [];
+        IReadOnlyList<(string, JsonElement)> calls = [];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("content"u8))
@@ -112,7 +112,7 @@ internal sealed record OllamaChunk(
                 using var document = JsonDocument.ParseValue(ref reader);
                 if (document.RootElement.ValueKind == JsonValueKind.Array)
                 {
-                    var parsed = new List<(string, IDictionary<string, object?>)>();
+                    var parsed = new List<(string, JsonElement)>();
                     foreach (var call in document.RootElement.EnumerateArray())
                     {
                         parsed.Add(ToolCall(call, endpoint, model, line));
@@ -131,27 +131,14 @@ internal sealed record OllamaChunk(
         return (content, calls);
     }
 
-    private static (string, IDictionary<string, object?>) ToolCall(JsonElement call, ModelEndpoint endpoint, string model, ReadOnlySpan<byte> line)
+    // The arguments as sent (an object; some models put a JSON string there instead): ToolCallArguments reads them.
+    private static (string, JsonElement) ToolCall(JsonElement call, ModelEndpoint endpoint, string model, ReadOnlySpan<byte> line)
     {
         if (!call.TryGetProperty("function", out var function) || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
         {
             throw MalformedAnswer.Error(endpoint, model, line, "a tool call has no function name");
         }
 
-        IDictionary<string, object?> arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (function.TryGetProperty("arguments", out var args))
-        {
-            try
-            {
-                // Ollama sends an object; some models put a JSON string there instead.
-                arguments = args.ValueKind == JsonValueKind.String ? ChatJson.Arguments(args.GetString()!) : ChatJson.Arguments(args);
-            }
-            catch (FormatException)
-            {
-                throw MalformedAnswer.Error(endpoint, model, line, $"the arguments of tool call '{name.GetString()}' are not an object");
-            }
-        }
-
-        return (name.GetString()!, arguments);
+        return (name.GetString()!, function.TryGetProperty("arguments", out var args) ? args.Clone() : default);
     }
 }

@@ -22,7 +22,7 @@ internal static class OllamaJson
         var ollamaOptions = new JsonObject();
         ChatJson.SetIfGiven(ollamaOptions, "num_ctx", modelOptions.NumCtx);
         ChatJson.SetIfGiven(ollamaOptions, "temperature", options?.Temperature);
-        ChatJson.SetIfGiven(ollamaOptions, "num_predict", options?.MaxOutputTokens);
+        ChatJson.SetIfGiven(ollamaOptions, "num_predict", options?.MaxOutputTokens ?? modelOptions.NumPredict);
 
         if (ollamaOptions.Count > 0)
         {

@@ -6,7 +6,8 @@ namespace Wilson.Llm.Providers.OpenAi;
 /// <summary>The body of a streamed <c>POST /chat/completions</c>, from Microsoft.Extensions.AI messages and options.</summary>
 internal static class OpenAiRequest
 {
-    public static JsonObject Body(string model, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    /// <summary>The body; <paramref name="defaultMaxTokens"/> limits the answer when <paramref name="options"/> sets no limit.</summary>
+    public static JsonObject Body(string model, IEnumerable<ChatMessage> messages, ChatOptions? options, int defaultMaxTokens)
     {
         var body = new JsonObject
         {
@@ -14,6 +15,10 @@ internal static class OpenAiRequest
             ["messages"] = new JsonArray([.. messages.SelectMany(Messages)]),
             ["stream"] = true,
             ["stream_options"] = new JsonObject { ["include_usage"] = true },
+            // Every call has a limit, or a local model that never stops fills its whole context. max_tokens, not
+            // max_completion_tokens: every llama.cpp reads it (only recent ones the newer name), and so do vLLM,
+            // LM Studio and OpenAI's non-reasoning models.
+            ["max_tokens"] = options?.MaxOutputTokens ?? defaultMaxTokens,
         };
         if (options is null)
         {
@@ -22,7 +27,6 @@ internal static class OpenAiRequest
 
         ChatJson.SetIfGiven(body, "temperature", options.Temperature);
         ChatJson.SetIfGiven(body, "top_p", options.TopP);
-        ChatJson.SetIfGiven(body, "max_completion_tokens", options.MaxOutputTokens);
         ChatJson.SetIfGiven(body, "frequency_penalty", options.FrequencyPenalty);
         ChatJson.SetIfGiven(body, "presence_penalty", options.PresencePenalty);
         ChatJson.SetIfGiven(body, "seed", options.Seed);

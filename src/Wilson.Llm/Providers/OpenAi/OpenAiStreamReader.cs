@@ -272,7 +272,7 @@ internal sealed class OpenAiStreamReader(ModelEndpoint endpoint, string model) :
     {
         foreach (var call in _calls.Values)
         {
-            contents.Add(call.ToContent(endpoint, model));
+            contents.Add(call.ToContent());
         }
 
         _calls.Clear();
