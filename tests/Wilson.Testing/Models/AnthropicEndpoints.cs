@@ -92,7 +92,7 @@ internal static class AnthropicEndpoints
 
         var (outcome, model) = found;
 
-        var conversation = Conversation(name, body);
+        var conversation = AnthropicConversation.Read(name, body);
         if (conversation.OffersTools && !model.SupportsTools)
         {
             await AnthropicErrors.WriteAsync(context, ProtocolError.BadRequest, $"{name} does not support tools");
@@ -127,56 +127,4 @@ internal static class AnthropicEndpoints
 
         return HttpJson.Property(body, "messages", out var messages) && messages.ValueKind == JsonValueKind.Array ? null : "messages";
     }
-
-    /// <summary>The system prompt, then each message's text; a tool result becomes a message of its own with the role <c>tool</c>.</summary>
-    private static Conversation Conversation(string model, JsonElement body)
-    {
-        List<ConversationMessage> messages = [];
-        if (HttpJson.Property(body, "system", out var system) && Text(system) is { Length: > 0 } systemText)
-        {
-            messages.Add(new ConversationMessage("system", systemText));
-        }
-
-        foreach (var message in HttpJson.Array(body, "messages"))
-        {
-            var role = HttpJson.String(message, "role") ?? "user";
-            if (!HttpJson.Property(message, "content", out var content))
-            {
-                continue;
-            }
-
-            if (content.ValueKind != JsonValueKind.Array)
-            {
-                messages.Add(new ConversationMessage(role, Text(content)));
-                continue;
-            }
-
-            foreach (var block in content.EnumerateArray())
-            {
-                switch (HttpJson.String(block, "type"))
-                {
-                    case "text":
-                        messages.Add(new ConversationMessage(role, HttpJson.String(block, "text") ?? ""));
-                        break;
-                    case "tool_result":
-                        messages.Add(new ConversationMessage("tool", HttpJson.Property(block, "content", out var result) ? Text(result) : ""));
-                        break;
-                    default:
-                        break;
-                }
-            }
-        }
-
-        return new Conversation(model, messages, HttpJson.HasItems(body, "tools"));
-    }
-
-    /// <summary>A string, or the text blocks of an array joined.</summary>
-    private static string Text(JsonElement content) => content.ValueKind switch
-    {
-        JsonValueKind.String => content.GetString()!,
-        JsonValueKind.Array => string.Concat(content.EnumerateArray()
-            .Where(block => HttpJson.String(block, "type") == "text")
-            .Select(block => HttpJson.String(block, "text"))),
-        _ => "",
-    };
 }

@@ -5,7 +5,7 @@ namespace Wilson.Testing.Models;
 /// <summary>The pieces of Anthropic's JSON shared by the streamed and whole answers.</summary>
 internal static class AnthropicJson
 {
-    public static string StopReason(ScriptedAnswer answer) => answer.ToolCalls.Count > 0 ? "tool_use" : "end_turn";
+    public static string StopReason(ScriptedAnswer answer) => answer.HitLimit ? "max_tokens" : answer.ToolCalls.Count > 0 ? "tool_use" : "end_turn";
 
     /// <summary>
     /// The message object: whole (content blocks, final usage) or as <c>message_start</c> carries it

@@ -7,7 +7,8 @@ namespace Wilson.Testing.Models;
 /// <para>Which turn answers: among the turns for the request's model (or for any model) that are not
 /// used up, the first whose <see cref="ScriptedTurn.WhenContains"/> is in the last user or tool message;
 /// else the first whose text is in any message of the conversation; else the first without
-/// <see cref="ScriptedTurn.WhenContains"/>. With none, the answer is <see cref="NoAnswerText"/>.</para>
+/// <see cref="ScriptedTurn.WhenContains"/>. With none, the <see cref="WeakModel"/> answers when there is one,
+/// else the answer is <see cref="NoAnswerText"/>.</para>
 /// <para>The server reads both lists under a lock on the list; while it runs, add with
 /// <see cref="AddTurn"/> and <see cref="AddModel"/> (or lock the list yourself).</para>
 /// </remarks>
@@ -31,6 +32,12 @@ public sealed class FakeModelScript
 
     /// <summary>The answers, in order of preference among equals.</summary>
     public List<ScriptedTurn> Turns { get; }
+
+    /// <summary>
+    /// When set, a weak model answers the requests no turn matches (turns still win); null leaves them the
+    /// plain <see cref="NoAnswerText"/>. May be changed while the server runs: each request reads it once.
+    /// </summary>
+    public WeakModel? WeakModel { get; set; }
 
     /// <summary>Reads a YAML script (snake_case keys, see <c>example-script.yaml</c>); unknown keys are refused.</summary>
     /// <exception cref="FormatException">The file is not a valid script; the message names the file and line.</exception>

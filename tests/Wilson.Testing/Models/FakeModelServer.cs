@@ -11,12 +11,13 @@ namespace Wilson.Testing.Models;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that stands in for a model: it speaks Ollama's native API,
 /// OpenAI's chat completions and Anthropic's messages API well enough for their official clients,
-/// answering from a <see cref="FakeModelScript"/>, recording every request, and failing on demand
+/// answering from a <see cref="FakeModelScript"/> (and its <see cref="FakeModelScript.WeakModel"/>, if any), recording every request, and failing on demand
 /// (<see cref="InjectFault"/>). Dispose it to stop it; requests still waiting are cancelled.
 /// </summary>
 public sealed class FakeModelServer : IAsyncDisposable
 {
     private readonly List<RecordedRequest> _requests = [];
+    private readonly List<WeakModelPlay> _weakModelLog = [];
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
 
@@ -44,6 +45,21 @@ public sealed class FakeModelServer : IAsyncDisposable
             lock (_requests)
             {
                 return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the <see cref="FakeModelScript.WeakModel"/> played, one entry per request it answered, in the order the
+    /// answers were made (a snapshot); print it when a test fails.
+    /// </summary>
+    public IReadOnlyList<WeakModelPlay> WeakModelLog
+    {
+        get
+        {
+            lock (_weakModelLog)
+            {
+                return [.. _weakModelLog];
             }
         }
     }
@@ -135,9 +151,27 @@ public sealed class FakeModelServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>The scripted answer to <paramref name="conversation"/>; tool calls get ids with <paramref name="idPrefix"/> (none when null).</summary>
-    internal ScriptedAnswer Answer(Conversation conversation, string? idPrefix) =>
-        ScriptedAnswer.For(Turns.Select(conversation), conversation, idPrefix, Ids);
+    /// <summary>
+    /// The scripted answer to <paramref name="conversation"/>, or the weak model's when no turn matches and there is
+    /// one; tool calls get ids with <paramref name="idPrefix"/> (none when null).
+    /// </summary>
+    internal ScriptedAnswer Answer(Conversation conversation, string? idPrefix)
+    {
+        var turn = Turns.Select(conversation);
+        if (turn is not null || Script.WeakModel is not { } weak)
+        {
+            return ScriptedAnswer.For(turn, conversation, idPrefix, Ids);
+        }
+
+        var reply = WeakModelPlayer.Play(weak, conversation);
+        lock (_weakModelLog)
+        {
+            _weakModelLog.Add(reply.Play);
+        }
+
+        var calls = reply.Calls.Select(c => c with { Id = idPrefix is null ? null : Ids.Next(idPrefix) }).ToList();
+        return ScriptedAnswer.Unscripted(reply.Text, calls, conversation, reply.HitLimit);
+    }
 
     internal void Record(RecordedRequest request)
     {

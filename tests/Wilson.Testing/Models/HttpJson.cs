@@ -53,6 +53,12 @@ internal static class HttpJson
     public static bool Bool(JsonElement element, string name, bool fallback) =>
         Property(element, name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : fallback;
 
+    /// <summary>A whole number, clamped to <see cref="int"/>; null when absent or not a whole number.</summary>
+    public static int? Int(JsonElement element, string name) =>
+        Property(element, name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
+            ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
+            : null;
+
     /// <summary>True when <paramref name="name"/> is a non-empty array.</summary>
     public static bool HasItems(JsonElement element, string name) =>
         Property(element, name, out var value) && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -144,7 +143,7 @@ internal static class OllamaEndpoints
             return;
         }
 
-        var conversation = chat ? ChatConversation(name, body) : GenerateConversation(name, body);
+        var conversation = chat ? OllamaConversation.Chat(name, body) : OllamaConversation.Generate(name, body);
         if (conversation is null)
         {
             await LoadOrUnloadAsync(context, server, name, model, keepAlive, chat, outcome.Fault);
@@ -177,7 +176,7 @@ internal static class OllamaEndpoints
             whole["message"]!["tool_calls"] = OllamaJson.ToolCalls(answer.ToolCalls);
         }
 
-        whole["done_reason"] = "stop";
+        whole["done_reason"] = OllamaJson.DoneReason(answer);
         OllamaJson.AddStats(whole, answer, coldLoad);
         await AnswerWriter.WholeAsync(context, whole, outcome.Fault, AnswerWriter.ChunksOf(answer), server.Time);
     }
@@ -189,32 +188,5 @@ internal static class OllamaEndpoints
         var reply = OllamaJson.Chunk(name, server.Time, "", chat, done: true);
         reply["done_reason"] = keepAlive == TimeSpan.Zero ? "unload" : "load";
         await AnswerWriter.WholeAsync(context, reply, fault, 1, server.Time);
-    }
-
-    /// <summary>The chat's messages, or null when there are none (a load or unload).</summary>
-    private static Conversation? ChatConversation(string model, JsonElement body)
-    {
-        var messages = HttpJson.Array(body, "messages")
-            .Select(m => new ConversationMessage(HttpJson.String(m, "role") ?? "user", HttpJson.String(m, "content") ?? ""))
-            .ToList();
-        return messages.Count == 0 ? null : new Conversation(model, messages, HttpJson.HasItems(body, "tools"));
-    }
-
-    /// <summary>The system prompt and prompt, or null when there is no prompt (a load or unload).</summary>
-    private static Conversation? GenerateConversation(string model, JsonElement body)
-    {
-        if (HttpJson.String(body, "prompt") is not { Length: > 0 } prompt)
-        {
-            return null;
-        }
-
-        List<ConversationMessage> messages = [];
-        if (HttpJson.String(body, "system") is { Length: > 0 } system)
-        {
-            messages.Add(new ConversationMessage("system", system));
-        }
-
-        messages.Add(new ConversationMessage("user", prompt));
-        return new Conversation(model, messages, OffersTools: false);
     }
 }

@@ -82,7 +82,10 @@ internal static class OllamaJson
         chunk["eval_duration"] = eval;
     }
 
-    /// <summary>Tool calls as Ollama sends them: arguments as a JSON object, an id only when scripted.</summary>
+    /// <summary>The done chunk's <c>done_reason</c>: <c>length</c> when the answer stopped at the output limit.</summary>
+    public static string DoneReason(ScriptedAnswer answer) => answer.HitLimit ? "length" : "stop";
+
+    /// <summary>Tool calls as Ollama sends them: arguments as a JSON object (or what the weak model put there instead), an id only when scripted.</summary>
     public static JsonArray ToolCalls(IReadOnlyList<AnswerToolCall> calls) => new([.. calls.Select(call =>
     {
         var json = new JsonObject();

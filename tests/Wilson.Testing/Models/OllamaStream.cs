@@ -37,7 +37,7 @@ internal sealed class OllamaStream(HttpContext context, string model, ScriptedAn
     public Task FinishAsync(CancellationToken cancellationToken)
     {
         var chunk = Chunk("", done: true);
-        chunk["done_reason"] = "stop";
+        chunk["done_reason"] = OllamaJson.DoneReason(answer);
         OllamaJson.AddStats(chunk, answer, coldLoad);
         return LineAsync(chunk, cancellationToken);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -94,7 +93,7 @@ internal static class OpenAiEndpoints
 
         var (outcome, model) = found;
 
-        var conversation = Conversation(name, body);
+        var conversation = OpenAiConversation.Read(name, body);
         if (conversation.OffersTools && !model.SupportsTools)
         {
             await OpenAiErrors.WriteAsync(context, ProtocolError.BadRequest, $"{name} does not support tools");
@@ -114,28 +113,5 @@ internal static class OpenAiEndpoints
 
         var completion = OpenAiJson.Completion(id, name, answer, server.Time.GetUtcNow());
         await AnswerWriter.WholeAsync(context, completion, outcome.Fault, AnswerWriter.ChunksOf(answer), server.Time);
-    }
-
-    private static Conversation Conversation(string model, JsonElement body) => new(
-        model,
-        [.. HttpJson.Array(body, "messages").Select(m => new ConversationMessage(HttpJson.String(m, "role") ?? "user", Text(m)))],
-        HttpJson.HasItems(body, "tools"));
-
-    /// <summary>A message's text: the content string, or its text parts joined.</summary>
-    private static string Text(JsonElement message)
-    {
-        if (!HttpJson.Property(message, "content", out var content))
-        {
-            return "";
-        }
-
-        return content.ValueKind switch
-        {
-            JsonValueKind.String => content.GetString()!,
-            JsonValueKind.Array => string.Concat(content.EnumerateArray()
-                .Where(part => HttpJson.String(part, "type") == "text")
-                .Select(part => HttpJson.String(part, "text"))),
-            _ => "",
-        };
     }
 }

@@ -7,7 +7,7 @@ internal static class OpenAiJson
 {
     public const string Fingerprint = "fp_fake";
 
-    public static string FinishReason(ScriptedAnswer answer) => answer.ToolCalls.Count > 0 ? "tool_calls" : "stop";
+    public static string FinishReason(ScriptedAnswer answer) => answer.HitLimit ? "length" : answer.ToolCalls.Count > 0 ? "tool_calls" : "stop";
 
     public static JsonObject Usage(ScriptedAnswer answer) => new()
     {

@@ -14,6 +14,9 @@ internal sealed record ScriptedAnswer(
     int InputTokens,
     int OutputTokens)
 {
+    /// <summary>True when the answer stopped at the output token limit (finish reason <c>length</c>, <c>max_tokens</c>).</summary>
+    public bool HitLimit { get; init; }
+
     /// <summary>
     /// The answer <paramref name="turn"/> gives (the plain no-answer text when null); tool calls without a
     /// scripted id get <paramref name="idPrefix"/> and a number, or no id when the prefix is null (Ollama).
@@ -32,7 +35,14 @@ internal sealed record ScriptedAnswer(
             tokens,
             calls,
             turn?.InputTokens ?? conversation.EstimatedInputTokens,
-            turn?.OutputTokens ?? tokens.Count + calls.Sum(c => 1 + (c.Name.Length + c.ArgumentsJson.Length) / 4));
+            turn?.OutputTokens ?? OutputEstimate(tokens, calls));
+    }
+
+    /// <summary>An answer that no turn scripted (the weak model's), with the usage estimated as for a turn that gives none.</summary>
+    public static ScriptedAnswer Unscripted(string text, IReadOnlyList<AnswerToolCall> calls, Conversation conversation, bool hitLimit)
+    {
+        var tokens = Tokenize(text);
+        return new ScriptedAnswer(text, tokens, calls, conversation.EstimatedInputTokens, OutputEstimate(tokens, calls)) { HitLimit = hitLimit };
     }
 
     /// <summary>Words with their following whitespace (leading whitespace stays with the first word); the chunks join back to the text.</summary>
@@ -64,6 +74,9 @@ internal sealed record ScriptedAnswer(
 
         return tokens;
     }
+
+    private static int OutputEstimate(IReadOnlyList<string> tokens, IReadOnlyList<AnswerToolCall> calls) =>
+        tokens.Count + calls.Sum(c => 1 + (c.Name.Length + c.ArgumentsJson.Length) / 4);
 
     private static JsonObject ArgumentsObject(ScriptedToolCall call)
     {

@@ -5,7 +5,8 @@ namespace Wilson.Testing.Modes;
 
 /// <summary>
 /// The fake model server on its own, for trying Wilson by hand or from another process:
-/// <c>serve-models --port 11434 --script s.yaml [--api-key KEY]</c>; runs until Ctrl+C or SIGTERM.
+/// <c>serve-models --port 11434 --script s.yaml [--api-key KEY] [--weak-seed N]</c>; runs until Ctrl+C or SIGTERM.
+/// <c>--weak-seed</c> answers what the script does not with a <see cref="WeakModel"/> played from that seed.
 /// </summary>
 internal static class ServeModels
 {
@@ -15,8 +16,12 @@ internal static class ServeModels
         try
         {
             script = args.Get("script", "") is { Length: > 0 } path ? FakeModelScript.Load(path) : new FakeModelScript();
+            if (args.Get("weak-seed", "") is { Length: > 0 })
+            {
+                script.WeakModel = new WeakModel(args.GetInt("weak-seed", 0));
+            }
         }
-        catch (Exception e) when (e is FormatException or IOException)
+        catch (Exception e) when (e is FormatException or IOException or OverflowException)
         {
             Console.Error.WriteLine($"fake model server: {e.Message}");
             return 2;
@@ -34,6 +39,11 @@ internal static class ServeModels
         await using var server = await FakeModelServer.StartAsync(script, port: args.GetInt("port", 11434));
         server.RequiredApiKey = args.Get("api-key", "") is { Length: > 0 } key ? key : null;
         Console.WriteLine($"fake model server listening on {server.BaseUri}");
+        if (script.WeakModel is { } weak)
+        {
+            Console.WriteLine($"weak model: seed {weak.Seed}");
+        }
+
         try
         {
             await Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
