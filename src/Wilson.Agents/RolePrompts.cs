@@ -11,7 +11,7 @@ public static class RolePrompts
 {
     public const string Principles = "principles";
 
-    public static readonly IReadOnlyList<string> Roles = ["planner", "developer", "tester", "reviewer", "security", "docs"];
+    public static readonly IReadOnlyList<string> Roles = Wilson.Core.Roles.RoleCatalog.Roles;
 
     /// <summary>The system prompt of <paramref name="role"/>, with the project's overrides from <paramref name="projectPrompts"/> if given.</summary>
     /// <exception cref="ArgumentException">An unknown role, naming the closest.</exception>

@@ -53,7 +53,14 @@ public sealed class EndToEndTests : IAsyncLifetime
             // The reviewer asks for one change on Add, then approves.
             Turn("T-2 Add function\nStage: approve", Call("request_changes", """{"summary":"almost","changes":["say in a comment what add does"]}"""), once: true),
             Turn("requested 1 change(s)", Call("finish", """{"result":"fail","summary":"changes requested"}""")),
-            Turn("you are the reviewer", Call("finish", """{"result":"pass","summary":"approved"}""")),
+
+            // The tester runs the tests; the security and docs agents and the reviewer read the change; each passes on what it saw.
+            Turn("all passed", Call("finish", """{"result":"pass","summary":"the tests pass"}""")),
+            Turn("diff --git", Call("finish", """{"result":"pass","summary":"the change is fine"}""")),
+            Turn("you are the tester", Call("run_tests", "{}")),
+            Turn("you are the security", Call("git_diff", "{}")),
+            Turn("you are the docs", Call("git_diff", "{}")),
+            Turn("you are the reviewer", Call("git_diff", "{}")),
             Turn("Stage: ", Call("finish", """{"result":"pass","summary":"nothing to add"}""")),
         ]);
         _server = await FakeModelServer.StartAsync(script);
@@ -97,7 +104,7 @@ public sealed class EndToEndTests : IAsyncLifetime
         }
 
         Assert.True(idea.ExitCode == 0, idea.ToString());
-        Assert.Contains("The plan is done: every item is merged into main.", idea.Stdout, StringComparison.Ordinal);
+        Assert.Contains("The plan is done: all 3 items are merged into main.", idea.Stdout, StringComparison.Ordinal);
 
         // The default branch holds the code, and its tests pass.
         Assert.Equal("# add A B: prints A + B\nadd() { echo $(($1 + $2)); }\n", File.ReadAllText(_repository.Combine("calc.sh")));

@@ -214,7 +214,7 @@ public sealed class RunAgentCommandTests : IAsyncLifetime
         Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Greet the user", "-c", "`sh test.sh` passes")).ExitCode);
         Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Release it", "-c", "it is published")).ExitCode);
 
-        var run = await Cli.RunAsync(_repository.Path, "run-agent", "T-2", "--role", "tester");
+        var run = await Cli.RunAsync(_repository.Path, "run-agent", "T-2", "--role", "developer");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("refused: publishing is for people", run.Stdout, StringComparison.Ordinal);

@@ -82,11 +82,13 @@ public sealed class ServeCommandTests
         var script = new FakeModelScript();
         script.Models.Clear();
         script.Models.AddRange([new FakeModel("llama3.2:3b", 2L << 30), new FakeModel("qwen2.5-coder:7b", 5L << 30)]);
-        script.Turns.Add(new ScriptedTurn { WhenContains = "Stage: ", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"stage done"}""")] });
+        script.Turns.AddRange(HonestAgents.Turns("stage done"));
         await using var server = await FakeModelServer.StartAsync(script);
         using var repository = await TempGitRepository.CreateInitialisedAsync("--profile", "mid");
         var config = Path.Combine(repository.Path, ".wilson", "wilson.yaml");
-        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config)).Replace("url: \"\"", $"url: {server.BaseUri}", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(config, (await File.ReadAllTextAsync(config))
+            .Replace("url: \"\"", $"url: {server.BaseUri}", StringComparison.Ordinal)
+            .Replace("test_command: \"\"", "test_command: \"true\"", StringComparison.Ordinal));
         await GitRunner.RunAsync(repository.Path, "commit", "--quiet", "--allow-empty", "-m", "the project");
         Assert.Equal(0, (await Cli.RunAsync(repository.Path, "item", "add", "Say hello", "-c", "it says hello")).ExitCode);
         var stdout = new CapturedWriter();

@@ -4,6 +4,7 @@ using Wilson.Core.Items;
 using Wilson.Core.Usage;
 using Wilson.Llm;
 using Wilson.Llm.Usage;
+
 using Wilson.Testing.Models;
 
 namespace Wilson.Orchestration.Tests;
@@ -15,8 +16,7 @@ public sealed class BudgetTests : IAsyncLifetime
 
     private OrchestratorFixture _fixture = null!;
 
-    public async Task InitializeAsync() => _fixture = await OrchestratorFixture.StartAsync(
-        [new ScriptedTurn { WhenContains = "Stage: ", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"done"}""")] }]);
+    public async Task InitializeAsync() => _fixture = await OrchestratorFixture.StartAsync(HonestAgents.Turns());
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();
 

@@ -23,11 +23,12 @@ public sealed class MergeQueueTests : IAsyncLifetime
         new ScriptedTurn { WhenContains = "T-1 Alpha\nStage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"alpha.txt","content":"alpha\n"}""")] },
         new ScriptedTurn { WhenContains = "Beta\nStage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"beta.txt","content":"beta\n"}""")] },
         new ScriptedTurn { WhenContains = "Schema\nStage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"db/migrations/0001_users.sql","content":"CREATE TABLE users (id INT);\n"}""")] },
-        new ScriptedTurn { WhenContains = "Breaker\nStage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"app.sh","content":"greet() { echo bye; }\n"}""")], Once = true },
+        new ScriptedTurn { WhenContains = "Breaker\nStage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"breaker.txt","content":"breaks main's new test\n"}""")], Once = true },
         new ScriptedTurn { WhenContains = "Left\nStage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"shared.txt","content":"left\n"}""")], Once = true },
         new ScriptedTurn { WhenContains = "Right\nStage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"shared.txt","content":"right\n"}""")], Once = true },
         new ScriptedTurn { WhenContains = "wrote ", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"written"}""")] },
-        new ScriptedTurn { WhenContains = "Stage: review", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"looks right"}""")] },
+        new ScriptedTurn { WhenContains = "diff --git", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"looks right"}""")] },
+        new ScriptedTurn { WhenContains = "Stage: review", ToolCalls = [new ScriptedToolCall("git_diff", "{}")] },
         new ScriptedTurn { WhenContains = "Stage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"blocked","summary":"stopping here for the test"}""")] },
     ]);
 
@@ -73,14 +74,19 @@ public sealed class MergeQueueTests : IAsyncLifetime
     [Fact]
     public async Task A_merge_whose_tests_fail_never_reaches_the_default_branch_and_goes_back_with_the_output()
     {
+        // The change passes its own tests (the developer's verification runs them), but main moves on meanwhile
+        // with a test it breaks: only the tests run on the merge can catch that.
         await _fixture.AddAsync("Breaker");
+        await _fixture.Workspace.Worktrees.EnsureAsync("T-1", "Breaker", CancellationToken.None);
+        File.AppendAllText(Path.Combine(_fixture.Root, "test.sh"), "[ ! -e breaker.txt ]\n");
+        await _fixture.GitAsync("commit", "--quiet", "-am", "main gets a test the branch breaks");
         var before = await _fixture.GitAsync("rev-parse", "main");
 
         await _fixture.RunUntilAsync(async () => (await _fixture.EventsAsync("T-1")).Exists(e => e.PayloadJson.Contains("not merged: after merging into main", StringComparison.Ordinal)),
             "Breaker is sent back", merging: true);
 
         Assert.Equal(before, await _fixture.GitAsync("rev-parse", "main"));
-        Assert.Equal("greet() { echo hello; }\n", File.ReadAllText(Path.Combine(_fixture.Root, "app.sh")));
+        Assert.False(File.Exists(Path.Combine(_fixture.Root, "breaker.txt")), "main's checkout never had the change");
         var feedback = (await _fixture.EventsAsync("T-1")).Last(e => e.Type == EventTypes.ItemFeedback);
         Assert.Contains("`sh test.sh` failed (exit 1)", JsonDocument.Parse(feedback.PayloadJson).RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
     }

@@ -117,7 +117,7 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
         Workspace = new ProjectWorkspace(Project, Root, config, environment, TimeProvider.System);
         var catalog = ModelCatalog.From(config.Models, _ => null);
         Models = new ModelServices(catalog, Store, NoModelEvents.Instance, TimeProvider.System, _ => null);
-        Runner = new AgentStageRunner(Store, Workspace, Models, catalog);
+        Runner = new AgentStageRunner(Store, Workspace, Models, catalog, pipelines: Pipelines);
         (_config, _environment, _catalog) = (config, environment, catalog);
     }
 
@@ -138,7 +138,7 @@ internal sealed class OrchestratorFixture : IAsyncDisposable
         await git.RunAsync(root, ["commit", "--quiet", "-m", "another project"], Ct);
         var project = await Store.RegisterProjectAsync(new ProjectRegistration(name, root, "main", "quick"), Actor.System, Ct);
         var workspace = new ProjectWorkspace(project, root, _config with { Name = name }, _environment, TimeProvider.System);
-        return (project, new AgentStageRunner(Store, workspace, Models, _catalog));
+        return (project, new AgentStageRunner(Store, workspace, Models, _catalog, pipelines: Pipelines));
     }
 
     public AgentStageRunner Runner { get; private set; } = null!;

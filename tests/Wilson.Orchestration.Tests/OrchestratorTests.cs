@@ -27,7 +27,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
     [
         // A backlog that keeps one project busy.
         new ScriptedTurn { WhenContains = "exit 0\nbusy", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"one more done"}""")] },
-        new ScriptedTurn { WhenContains = "Backlog", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.4; echo busy"}""")] },
+        new ScriptedTurn { WhenContains = "Backlog", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 0.4; echo busy | tee busy.txt"}""")] },
 
         // Alpha and Beta: each develop step takes long enough that the two workers overlap even when the
         // second one is slow to start (0.6 s failed once in a full parallel run on 2 cores).
@@ -37,8 +37,10 @@ public sealed class OrchestratorTests : IAsyncLifetime
         new ScriptedTurn { WhenContains = "exit 0\nbeta", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"beta written"}""")] },
 
         // Gamma: the review fails once; the developer gets the reason and fixes it.
-        new ScriptedTurn { WhenContains = "The review stage failed: name the greeting", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"renamed"}""")] },
-        new ScriptedTurn { WhenContains = "T-1 Gamma\nStage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"gamma written"}""")] },
+        new ScriptedTurn { WhenContains = "wrote greeting.txt", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"renamed"}""")] },
+        new ScriptedTurn { WhenContains = "The review stage failed: name the greeting", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"greeting.txt","content":"hello\n"}""")] },
+        new ScriptedTurn { WhenContains = "wrote gamma.txt", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"gamma written"}""")] },
+        new ScriptedTurn { WhenContains = "T-1 Gamma\nStage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"gamma.txt","content":"gamma\n"}""")] },
         new ScriptedTurn { WhenContains = "T-1 Gamma\nStage: review", ToolCalls = [new ScriptedToolCall("finish", """{"result":"fail","summary":"name the greeting"}""")], Once = true },
 
         // Stubborn never passes develop.
@@ -48,9 +50,11 @@ public sealed class OrchestratorTests : IAsyncLifetime
         new ScriptedTurn { WhenContains = "T-1 Delta\nStage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"blocked","summary":"which greeting?"}""")] },
         new ScriptedTurn { WhenContains = "T-1 Epsilon\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 30"}""")] },
 
-        // Reviews pass; dependent work passes at once.
-        new ScriptedTurn { WhenContains = "Stage: review", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"looks right"}""")] },
-        new ScriptedTurn { WhenContains = "Stage: develop", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"done at once"}""")] },
+        // Reviews read the change and pass; dependent work is written in one step.
+        new ScriptedTurn { WhenContains = "diff --git", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"looks right"}""")] },
+        new ScriptedTurn { WhenContains = "Stage: review", ToolCalls = [new ScriptedToolCall("git_diff", "{}")] },
+        new ScriptedTurn { WhenContains = "wrote done.txt", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"done at once"}""")] },
+        new ScriptedTurn { WhenContains = "Stage: develop", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"done.txt","content":"done\n"}""")] },
     ]);
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();

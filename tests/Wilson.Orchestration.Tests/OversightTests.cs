@@ -25,14 +25,14 @@ public sealed class OversightTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _fixture = await OrchestratorFixture.StartAsync(
     [
-        new ScriptedTurn { WhenContains = "T-1 Slow\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 1; echo one"}""")] },
+        new ScriptedTurn { WhenContains = "T-1 Slow\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 1; echo one | tee one.txt"}""")] },
         new ScriptedTurn { WhenContains = "exit 0\none", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"echo two"}""")] },
         new ScriptedTurn { WhenContains = "exit 0\ntwo", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"both done"}""")] },
         new ScriptedTurn { WhenContains = "say hi instead", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"took the feedback"}""")] },
-        new ScriptedTurn { WhenContains = "T-1 Listen\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 1; echo waiting"}""")] },
+        new ScriptedTurn { WhenContains = "T-1 Listen\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 1; echo waiting | tee waiting.txt"}""")] },
         new ScriptedTurn { WhenContains = "exit 0\nwaiting", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"never heard a thing"}""")] },
         new ScriptedTurn { WhenContains = "T-1 Endless\nStage: develop", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 30"}""")] },
-        new ScriptedTurn { WhenContains = "Stage: ", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"done at once"}""")] },
+        .. HonestAgents.Turns("done at once"),
     ]);
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();

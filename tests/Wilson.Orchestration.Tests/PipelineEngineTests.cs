@@ -105,4 +105,18 @@ public sealed class PipelineEngineTests
         Assert.Throws<ArgumentException>(() => PipelineEngine.Decide(Standard, "deploy", ExecutionResult.Pass, "", 0, Policy));
         Assert.Throws<ArgumentException>(() => PipelineEngine.Decide(Standard, "develop", ExecutionResult.Cancelled, "", 0, Policy));
     }
+
+    [Fact]
+    public void A_plan_that_fails_a_third_time_goes_to_a_person_without_a_stronger_model()
+    {
+        var plan = Catalog.Get("plan");
+
+        var second = PipelineEngine.Decide(plan, "plan", ExecutionResult.Fail, "no items", 2, Policy);
+        var third = PipelineEngine.Decide(plan, "plan", ExecutionResult.Fail, "no items", 3, Policy);
+
+        Assert.Equal((StageDecisionKind.Retry, false), (second.Kind, second.Escalate));
+        Assert.Equal("plan failed (2 of 3): no items", second.Reason);
+        Assert.Equal((StageDecisionKind.Block, WorkStatus.Blocked), (third.Kind, third.Target.Status));
+        Assert.Equal("plan failed 3 times in a row; a person must look: no items", third.Reason);
+    }
 }

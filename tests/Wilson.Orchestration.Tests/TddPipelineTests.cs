@@ -18,7 +18,8 @@ public sealed class TddPipelineTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _fixture = await OrchestratorFixture.StartAsync(
     [
-        new ScriptedTurn { WhenContains = "wrote test.sh", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"the shout test fails"}""")] },
+        new ScriptedTurn { WhenContains = "wrote test.sh", ToolCalls = [new ScriptedToolCall("run_tests", "{}")] },
+        new ScriptedTurn { WhenContains = "exit 1", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"the shout test fails"}""")] },
         new ScriptedTurn { WhenContains = "wrote app.sh", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"shout written"}""")] },
         new ScriptedTurn
         {
@@ -32,7 +33,7 @@ public sealed class TddPipelineTests : IAsyncLifetime
             WhenContains = "T-1 Shout\nStage: green",
             ToolCalls = [new ScriptedToolCall("write_file", """{"path":"app.sh","content":"greet() { echo hello; }\nshout() { echo HELLO; }\n"}""")],
         },
-        new ScriptedTurn { WhenContains = "Stage: ", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"fine as it is"}""")] },
+        .. HonestAgents.Turns("fine as it is"),
     ]);
 
     public async Task DisposeAsync() => await _fixture.DisposeAsync();

@@ -49,25 +49,36 @@ public sealed class AgentExecution(IWorkStore store, ItemWorktrees worktrees, Ti
 
         // Steps are numbered through the whole execution: a fix attempt goes on where the last one stopped.
         var stepsTaken = 0;
+        var calls = new List<AgentToolCall>();
+        var checkpoints = 0;
         Task<AgentResult> RunAgentAsync(string briefing, CancellationToken ct) =>
             new AgentLoop(client, tools, request.Budget, OnEvent, time, request.NativeTools, request.Steering, async (loopStep, stepToken) =>
             {
                 var step = loopStep with { Number = ++stepsTaken };
                 await recorder.RecordStepAsync(step, stepToken);
-                var calls = step.Calls.Count == 0 ? "no tools" : string.Join(", ", step.Calls.Select(c => c.Name));
-                if (await worktrees.CheckpointAsync(item.Key, request.Stage, step.Number, calls, stepToken) is { } checkpoint)
+                calls.AddRange(step.Calls);
+                var called = step.Calls.Count == 0 ? "no tools" : string.Join(", ", step.Calls.Select(c => c.Name));
+                if (await worktrees.CheckpointAsync(item.Key, request.Stage, step.Number, called, stepToken) is { } checkpoint)
                 {
+                    checkpoints++;
                     request.OnCheckpoint?.Invoke(checkpoint);
                 }
             }).RunAsync(request.SystemPrompt, briefing, ct);
 
         SelfFixResult fix;
+        string? missing = null;
         try
         {
             fix = request.Verifier is null
                 ? new SelfFixResult(await RunAgentAsync(request.Briefing, cancellationToken), null, 1)
                 : await new SelfFixingRun(RunAgentAsync, request.Verifier, request.VerificationSteps, request.FixAttempts, OnEvent)
                     .RunAsync(request.Briefing, cancellationToken);
+            if (fix.LastRun.Outcome == AgentOutcome.Pass && fix.Report is not { Passed: false } && request.Evidence is { } evidence
+                && await evidence(new StageEvidence(calls, checkpoints, fix.Report), cancellationToken) is { } lacking)
+            {
+                missing = lacking;
+                OnEvent(new AgentEvent(AgentEventKind.Notice, $"the pass does not count: {lacking}"));
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -80,16 +91,18 @@ public sealed class AgentExecution(IWorkStore store, ItemWorktrees worktrees, Ti
             throw;
         }
 
-        return new AgentExecutionResult(await CloseAsync(Ending(fix)), fix.LastRun, fix.Report, fix.Attempts);
+        return new AgentExecutionResult(await CloseAsync(Ending(fix, missing)), fix.LastRun, fix.Report, fix.Attempts);
     }
 
-    private static ExecutionEnd Ending(SelfFixResult fix)
+    private static ExecutionEnd Ending(SelfFixResult fix, string? missing)
     {
         var run = fix.LastRun;
         var (result, summary) = run.Outcome switch
         {
             AgentOutcome.Pass when fix.Report is { Passed: false } report =>
                 (ExecutionResult.Fail, $"verification failed after {fix.Attempts} attempt(s):\n{report.Summary()}"),
+            AgentOutcome.Pass when missing is not null =>
+                (ExecutionResult.Fail, $"claimed a pass without the evidence: {missing}. It said: {Quoted(run.Summary)}"),
             AgentOutcome.Pass => (ExecutionResult.Pass, run.Summary),
             AgentOutcome.Blocked => (ExecutionResult.Blocked, run.Summary),
             _ => (ExecutionResult.Fail, run.Summary),
@@ -102,6 +115,8 @@ public sealed class AgentExecution(IWorkStore store, ItemWorktrees worktrees, Ti
             Fallback = run.Fallback,
         };
     }
+
+    private static string Quoted(string summary) => summary.Length == 0 ? "nothing" : $"\"{(summary.Length <= 500 ? summary : summary[..500] + "...")}\"";
 
     // The next stage reads a JSON object: the agent's handoff as it gave it when that is an object, else as text.
     private static string HandoffJson(AgentResult run)

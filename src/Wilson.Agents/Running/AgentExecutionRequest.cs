@@ -52,4 +52,10 @@ public sealed record AgentExecutionRequest
     public Action<CommandEvent>? CommandObserver { get; init; }
 
     public Action<Checkpoint>? OnCheckpoint { get; init; }
+
+    /// <summary>
+    /// Checks a pass against what the run did; returns what is missing (the pass then counts as a fail
+    /// saying so), or null when the evidence is there. Null: every pass counts.
+    /// </summary>
+    public Func<StageEvidence, CancellationToken, Task<string?>>? Evidence { get; init; }
 }

@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Wilson.Agents.Workspaces;
+using Wilson.Core.Configuration;
+using Wilson.Llm.Providers;
 using Wilson.Llm.Routing;
 
 namespace Wilson.Agents.Running;
@@ -49,10 +51,11 @@ public sealed class AgentLoop(
     public async Task<AgentResult> RunAsync(string systemPrompt, string briefing, CancellationToken cancellationToken)
     {
         var all = tools.Append(Finish).ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var offered = all.Values.Where(t => t.Withheld is null).ToList();
         var options = nativeTools
-            ? new ChatOptions { Tools = [.. all.Values.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.Schema))] }
+            ? new ChatOptions { Tools = [.. offered.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.Schema))] }
             : new ChatOptions();
-        var system = nativeTools ? systemPrompt : systemPrompt + TextToolProtocol.Instructions(all.Values);
+        var system = nativeTools ? systemPrompt : systemPrompt + TextToolProtocol.Instructions(offered);
         List<ChatMessage> conversation = [new(ChatRole.System, system), new(ChatRole.User, briefing)];
         var started = time.GetTimestamp();
         var repeats = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -105,15 +108,22 @@ public sealed class AgentLoop(
             foreach (var call in calls)
             {
                 var arguments = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>());
-                onEvent(new AgentEvent(AgentEventKind.ToolCall, $"{call.Name}({arguments.GetRawText()})"));
-                if (call.Name == FinishTool && Finished(arguments) is { } finished)
+                onEvent(new AgentEvent(AgentEventKind.ToolCall, $"{call.Name}({(call.Exception is null ? arguments.GetRawText() : call.RawRepresentation)})"));
+                if (call.AdditionalProperties?.TryGetValue(ToolCallArguments.RepairedKey, out var repair) == true)
+                {
+                    onEvent(new AgentEvent(AgentEventKind.Notice, $"{call.Name}: {repair}"));
+                }
+
+                if (call.Name == FinishTool && call.Exception is null && ToolArgumentValidator.Problem(Finish.Schema, arguments) is null && Finished(arguments) is { } finished)
                 {
                     made.Add(new AgentToolCall(call.Name, arguments.GetRawText(), "finished"));
                     await AfterStepAsync(step, response.Text, made, cancellationToken);
                     return End(finished.Outcome, finished.Summary, step, tokens, finished.Handoff);
                 }
 
-                var result = await RunToolAsync(all, call.Name, arguments, cancellationToken);
+                var result = call.Exception is { } unreadable
+                    ? $"error: {call.Name}: {unreadable.Message}. Send the arguments as one JSON object{Expected(all, call.Name)}"
+                    : await RunToolAsync(all, call.Name, arguments, cancellationToken);
                 onEvent(new AgentEvent(AgentEventKind.ToolResult, result));
                 made.Add(new AgentToolCall(call.Name, arguments.GetRawText(), result));
                 results.Add(new FunctionResultContent(call.CallId, result));
@@ -222,10 +232,16 @@ public sealed class AgentLoop(
 
         if (!all.TryGetValue(name, out var tool))
         {
-            return $"error: unknown tool '{name}'; the tools are: {string.Join(", ", all.Keys)}";
+            var names = all.Values.Where(t => t.Withheld is null).Select(t => t.Name).ToList();
+            return $"error: unknown tool '{name}'{Suggestions.DidYouMean(name, names)}; the tools are: {string.Join(", ", names)}";
         }
 
-        if (ArgumentProblem(tool.Schema, arguments) is { } problem)
+        if (tool.Withheld is { } why)
+        {
+            return $"error: {why}";
+        }
+
+        if (ToolArgumentValidator.Problem(tool.Schema, arguments) is { } problem)
         {
             return $"error: {name}: {problem}";
         }
@@ -240,52 +256,9 @@ public sealed class AgentLoop(
         }
     }
 
-    /// <summary>What is wrong with the arguments against the schema's required properties and simple types; null when nothing.</summary>
-    private static string? ArgumentProblem(JsonElement schema, JsonElement arguments)
-    {
-        if (arguments.ValueKind != JsonValueKind.Object)
-        {
-            return "the arguments must be a JSON object";
-        }
-
-        if (schema.TryGetProperty("required", out var required))
-        {
-            var missing = required.EnumerateArray().Select(r => r.GetString()!).Where(r => !arguments.TryGetProperty(r, out _)).ToList();
-            if (missing.Count > 0)
-            {
-                return $"missing argument{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}";
-            }
-        }
-
-        if (schema.TryGetProperty("properties", out var properties))
-        {
-            foreach (var property in arguments.EnumerateObject())
-            {
-                if (!properties.TryGetProperty(property.Name, out var declared))
-                {
-                    return $"unknown argument '{property.Name}'; arguments: {string.Join(", ", properties.EnumerateObject().Select(p => p.Name))}";
-                }
-
-                var type = declared.TryGetProperty("type", out var t) ? t.GetString() : null;
-                var fits = type switch
-                {
-                    "string" => property.Value.ValueKind == JsonValueKind.String,
-                    "integer" => property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out _),
-                    "number" => property.Value.ValueKind == JsonValueKind.Number,
-                    "boolean" => property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False,
-                    "array" => property.Value.ValueKind == JsonValueKind.Array,
-                    "object" => property.Value.ValueKind == JsonValueKind.Object,
-                    _ => true,
-                };
-                if (!fits)
-                {
-                    return $"argument '{property.Name}' must be a{(type is "integer" or "array" or "object" ? "n" : "")} {type}, not {property.Value.ValueKind.ToString().ToLowerInvariant()}";
-                }
-            }
-        }
-
-        return null;
-    }
+    // What the tool takes, for a model that sent arguments that could not be read.
+    private static string Expected(Dictionary<string, AgentTool> all, string name) =>
+        all.TryGetValue(name, out var tool) && tool.Withheld is null ? $" matching this schema: {tool.Schema.GetRawText()}" : "";
 
     private static (AgentOutcome Outcome, string Summary, string? Handoff)? Finished(JsonElement arguments)
     {

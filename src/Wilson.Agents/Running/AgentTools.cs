@@ -19,6 +19,7 @@ namespace Wilson.Agents.Running;
 /// <param name="testCommand">The project's test command (project.test_command).</param>
 /// <param name="onCommandEvent">Where a running command's output goes as it arrives.</param>
 /// <param name="limits">The project's command limits (commands in wilson.yaml); null for the defaults.</param>
+/// <param name="baseBranch">The branch the item's work started from: git_diff shows the whole change against it; null shows only what is not committed.</param>
 public sealed class AgentTools(
     string worktree,
     string artifactsDirectory,
@@ -26,7 +27,8 @@ public sealed class AgentTools(
     GitProcess git,
     string testCommand,
     Action<CommandEvent>? onCommandEvent = null,
-    CommandLimits? limits = null)
+    CommandLimits? limits = null,
+    string? baseBranch = null)
 {
     private const int MaxDiffCharacters = 20_000;
 
@@ -53,11 +55,18 @@ public sealed class AgentTools(
                 : RunAsync(testCommand, ct)),
         new("git_status", "What is changed in the worktree (git status --short).", AgentTool.ObjectSchema("{}"),
             async (_, ct) => Or(await GitAsync(["status", "--short"], ct), "nothing changed")),
-        new("git_diff", "The changes in the worktree not yet committed (git diff).", AgentTool.ObjectSchema("{}"),
-            async (_, ct) => Cut(Or(await GitAsync(["diff", "HEAD"], ct), "no changes"))),
+        new("git_diff", baseBranch is null
+                ? "The changes in the worktree not yet committed (git diff)."
+                : $"The item's whole change so far against {baseBranch} (every step's commit and what is not committed yet).",
+            AgentTool.ObjectSchema("{}"),
+            async (_, ct) => Cut(Or(await GitAsync(["diff", await DiffBaseAsync(ct)], ct), "no changes"))),
         new("save_artifact", "Save a named text artifact (a report, a plan) for the person and the next stage.", AgentTool.Strings("name", "content"),
             (args, _) => Task.FromResult(SaveArtifact(Text(args, "name"), Text(args, "content")))),
     ];
+
+    // Each step that changes files is committed as a checkpoint, so the change is what lies between the base and the worktree.
+    private async Task<string> DiffBaseAsync(CancellationToken cancellationToken) =>
+        baseBranch is null ? "HEAD" : (await GitAsync(["merge-base", "HEAD", baseBranch], cancellationToken)).Trim();
 
     private string List(string? directory)
     {

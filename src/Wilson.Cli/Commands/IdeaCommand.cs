@@ -117,11 +117,39 @@ internal static class IdeaCommand
             cli.Output.WriteLine($"{item.Key,-6} {item.Status,-17} {item.Stage,-10} {item.Title}");
         }
 
-        var done = items.All(i => i.Status == WorkStatus.Done);
-        cli.Output.WriteLine(done
-            ? $"The plan is done: every item is merged into {project.Config.DefaultBranch}."
-            : "The plan needs you: see the items above (`wilson item show`, `wilson approve`, `wilson feedback`, `wilson retry`).");
-        return done ? ExitCodes.Success : ExitCodes.Failure;
+        var (allMerged, verdict) = Verdict(items.Where(i => i.Key != plan.Key && i.Kind != WorkKind.Plan).ToList(), project.Config.DefaultBranch);
+        cli.Output.WriteLine(verdict);
+        return allMerged ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    // Only what happened: the count of items merged, stuck and waiting; success only when there were items and all are merged.
+    private static (bool AllMerged, string Text) Verdict(List<WorkItem> work, string branch)
+    {
+        var merged = work.Count(i => i.Status == WorkStatus.Done);
+        if (work.Count > 0 && merged == work.Count)
+        {
+            return (true, $"The plan is done: {(merged == 1 ? "its one item is" : $"all {merged} items are")} merged into {branch}.");
+        }
+
+        const string NeedsYou = "The plan needs you: see the items above (`wilson item show`, `wilson approve`, `wilson feedback`, `wilson retry`).";
+        if (work.Count == 0)
+        {
+            return (false, $"Nothing was built: the plan has no items. {NeedsYou}");
+        }
+
+        var blocked = work.Count(i => i.Status is WorkStatus.Blocked or WorkStatus.Failed);
+        var cancelled = work.Count(i => i.Status == WorkStatus.Cancelled);
+        var waiting = work.Count(i => i.Status == WorkStatus.AwaitingApproval);
+        var parts = new List<string> { $"{merged} of {work.Count} item{(work.Count == 1 ? "" : "s")} merged into {branch}" };
+        parts.AddRange(new[] { (blocked, "blocked or failed"), (waiting, "waiting for approval"), (cancelled, "cancelled") }
+            .Where(p => p.Item1 > 0).Select(p => $"{p.Item1} {p.Item2}"));
+        var rest = work.Count - merged - blocked - cancelled - waiting;
+        if (rest > 0)
+        {
+            parts.Add($"{rest} not finished");
+        }
+
+        return (false, $"{string.Join(", ", parts)}. {NeedsYou}");
     }
 
     private static async Task<IReadOnlyList<WorkItem>> PlanItemsAsync(ProjectContext project, WorkItem plan, CancellationToken cancellationToken)

@@ -49,7 +49,7 @@ internal static class RunAgentCommand
         var purpose = AgentStageRunner.PurposeOf(role);
         cli.Output.WriteLine($"{item.Key} {item.Title}: {role} in {workspace.Worktrees.PathOf(item.Key)} ({models.Route(purpose, item.Tier).Reason})");
         var run = new StageRun(item, pipeline, stage, role, $"cli-{Environment.ProcessId}", "{}", Escalated: false, new AgentSteering());
-        var result = await new AgentStageRunner(project.Store, workspace, models, catalog).RunAsync(run, new StageObserver
+        var result = await new AgentStageRunner(project.Store, workspace, models, catalog, pipelines: project.Pipelines).RunAsync(run, new StageObserver
         {
             OnAgent = e => Print(cli, e),
             OnCommand = e => cli.Output.Console.Write(e.Text),

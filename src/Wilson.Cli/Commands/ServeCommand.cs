@@ -93,7 +93,7 @@ internal static class ServeCommand
             StartGate = async ct => await budget.WhyNotAsync(project.Project.Id, ct) ?? AtCapacity(models),
         };
         return new Orchestrator(
-            project.Store, project.Project, project.Pipelines, new AgentStageRunner(project.Store, workspace, models, catalog), options, cli.Time,
+            project.Store, project.Project, project.Pipelines, new AgentStageRunner(project.Store, workspace, models, catalog, pipelines: project.Pipelines), options, cli.Time,
             result => Report(cli, result), new MergeQueue(project.Store, workspace, project.Pipelines));
     }
 

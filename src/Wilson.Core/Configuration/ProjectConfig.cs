@@ -29,4 +29,10 @@ public sealed record ProjectConfig
 
     /// <summary>Who approves finished work, by its risk.</summary>
     public ApprovalsConfig Approvals { get; init; } = ApprovalsConfig.Default;
+
+    /// <summary>What each role may do: its tools and the files it may write.</summary>
+    public RolesConfig Roles { get; init; } = RolesConfig.Default;
+
+    /// <summary>The bounds every plan stays within.</summary>
+    public PlanningConfig Planning { get; init; } = PlanningConfig.Default;
 }

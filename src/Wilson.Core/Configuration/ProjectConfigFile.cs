@@ -5,7 +5,7 @@ public static class ProjectConfigFile
 {
     public const string FileName = "wilson.yaml";
 
-    private static readonly string[] RootKeys = ["project", "database", "leases", "models", "commands", "approvals"];
+    private static readonly string[] RootKeys = ["project", "database", "leases", "models", "commands", "approvals", "roles", "planning"];
     private static readonly string[] ProjectKeys = ["name", "default_branch", "pipeline", "test_command"];
     private static readonly string[] LeaseKeys = ["duration", "max_attempts"];
 
@@ -57,6 +57,16 @@ public static class ProjectConfigFile
         if (reader.GetMapping(root, "", "approvals") is { } approvals)
         {
             config = config with { Approvals = ApprovalsConfigParser.Parse(reader, approvals) };
+        }
+
+        if (reader.GetMapping(root, "", "roles") is { } roles)
+        {
+            config = config with { Roles = RolesConfigParser.Parse(reader, roles) };
+        }
+
+        if (reader.GetMapping(root, "", "planning") is { } planning)
+        {
+            config = config with { Planning = PlanningConfigParser.Parse(reader, planning) };
         }
 
         return config;

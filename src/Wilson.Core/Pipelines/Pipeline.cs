@@ -9,7 +9,7 @@ namespace Wilson.Core.Pipelines;
 public sealed record Pipeline(string Name, string? Description, IReadOnlyList<PipelineStage> Stages, string Source)
 {
     /// <summary>The agent roles a stage may name.</summary>
-    public static readonly IReadOnlyList<string> Roles = ["planner", "developer", "tester", "reviewer", "security", "docs"];
+    public static readonly IReadOnlyList<string> Roles = Wilson.Core.Roles.RoleCatalog.Roles;
 
     public PipelineStage FirstStage => Stages[0];
 

@@ -15,12 +15,13 @@ namespace Wilson.Core.Pipelines;
 ///     gate: approval      # optional
 ///     expect: tests_pass  # optional: tests_fail | tests_pass
 ///     mechanical: true    # optional: a trivial item passes by its mechanical checks, no model
+///     max_failures: 3     # optional: failures in a row before a person is asked (default: the retry policy's)
 /// </code>
 /// </summary>
 public static class PipelineParser
 {
     private static readonly string[] PipelineKeys = ["name", "description", "stages"];
-    private static readonly string[] StageKeys = ["name", "role", "on_fail", "gate", "expect", "description", "mechanical"];
+    private static readonly string[] StageKeys = ["name", "role", "on_fail", "gate", "expect", "description", "mechanical", "max_failures"];
     private static readonly string[] Gates = ["none", "approval"];
     private static readonly string[] Expectations = ["none", "tests_fail", "tests_pass"];
 
@@ -85,7 +86,7 @@ public static class PipelineParser
             _ => StageExpectation.None,
         };
         return new PipelineStage(name, role, reader.GetString(node, path, "on_fail"), gate, expect, reader.GetString(node, path, "description"),
-            reader.GetBool(node, path, "mechanical") ?? false);
+            reader.GetBool(node, path, "mechanical") ?? false, reader.GetInt(node, path, "max_failures", 1, 100));
     }
 
     private static string? ParseChoice(StrictYamlReader reader, YamlMappingNode node, string path, string key, string[] choices)
@@ -119,6 +120,11 @@ public static class PipelineParser
             if (!isFinal && stage.Role is null && stage.Gate == StageGate.None)
             {
                 throw reader.Error(node, $"{path}.role", $"stage '{stage.Name}' needs a role or a gate");
+            }
+
+            if (stage.MaxFailures is not null && stage.Role is null)
+            {
+                throw reader.Error(StrictYamlReader.Find(node, "max_failures")!, $"{path}.max_failures", "only a stage with a role can fail");
             }
 
             if (stage.Expect != StageExpectation.None && stage.Role is null)

@@ -8,6 +8,7 @@ namespace Wilson.Core.Pipelines;
 /// <param name="Expect">What the tests must do at the end of the stage.</param>
 /// <param name="Description">A line for people reading the board.</param>
 /// <param name="Mechanical">True when a trivial item passes the stage by its mechanical checks alone, without a model.</param>
+/// <param name="MaxFailures">Failures in a row after which the item waits for a person; null for the retry policy's (retries, then a stronger model).</param>
 public sealed record PipelineStage(
     string Name,
     string? Role,
@@ -15,4 +16,5 @@ public sealed record PipelineStage(
     StageGate Gate = StageGate.None,
     StageExpectation Expect = StageExpectation.None,
     string? Description = null,
-    bool Mechanical = false);
+    bool Mechanical = false,
+    int? MaxFailures = null);

@@ -47,11 +47,12 @@ public static class PipelineEngine
 
     private static StageDecision Failed(Pipeline pipeline, PipelineStage stage, string summary, int failures, RetryPolicy policy)
     {
-        var limit = policy.RetriesBeforeEscalation + policy.EscalatedRetries;
+        var limit = stage.MaxFailures ?? policy.RetriesBeforeEscalation + policy.EscalatedRetries;
         if (failures >= limit)
         {
+            var escalated = limit > policy.RetriesBeforeEscalation ? ", a stronger model included" : "";
             return new StageDecision(StageDecisionKind.Block, TransitionTarget.ToStatus(WorkStatus.Blocked),
-                $"{stage.Name} failed {failures} times in a row, a stronger model included; a person must look: {summary}");
+                $"{stage.Name} failed {failures} times in a row{escalated}; a person must look: {summary}");
         }
 
         var back = pipeline.FindStage(stage.OnFail ?? stage.Name)?.Name ?? stage.Name;

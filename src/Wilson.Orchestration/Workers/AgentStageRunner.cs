@@ -6,6 +6,7 @@ using Wilson.Agents.Verification;
 using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Pipelines;
+using Wilson.Core.Roles;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Llm;
@@ -20,7 +21,14 @@ namespace Wilson.Orchestration.Workers;
 /// that expects the tests to fail or pass (test-first work) is checked the same way; a failed check goes
 /// back to the agent, up to the fix attempts, before the stage fails.
 /// </summary>
-public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspace, ModelServices models, ModelCatalog catalog, int fixAttempts = 3) : IStageRunner
+/// <param name="store">Where executions, items and events go.</param>
+/// <param name="workspace">The project's repository, settings and command runner.</param>
+/// <param name="models">The models, routed by purpose.</param>
+/// <param name="catalog">The configured models (whether a purpose's model calls tools natively).</param>
+/// <param name="fixAttempts">Verify-and-fix attempts of a developer's stage.</param>
+/// <param name="pipelines">The project's pipelines, which a plan's items may follow; null: only the project's default.</param>
+public sealed class AgentStageRunner(
+    IWorkStore store, ProjectWorkspace workspace, ModelServices models, ModelCatalog catalog, int fixAttempts = 3, PipelineCatalog? pipelines = null) : IStageRunner
 {
     public async Task<StageRunResult> RunAsync(StageRun run, StageObserver observer, CancellationToken cancellationToken)
     {
@@ -29,12 +37,13 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
         var runner = workspace.RunnerFor(worktree);
         var purpose = PurposeOf(run.Role);
         var tier = run.Escalated ? ComplexityTier.Complex : item.Tier == ComplexityTier.Trivial ? ComplexityTier.Standard : item.Tier;
-        var steps = VerificationSteps(run);
+        var steps = VerificationSteps(run, workspace.Config.TestCommand.Trim());
         if (item.Tier == ComplexityTier.Trivial && run.Stage.Mechanical && item.Context.Model is null)
         {
             return await MechanicalAsync(run, new Verifier(worktree, runner, workspace.Git, workspace.Config.TestCommand, workspace.Limits), cancellationToken);
         }
 
+        var plan = await PlanRulesAsync(item, cancellationToken);
         var feedback = await store.TakeFeedbackAsync(item.ProjectId, item.Key, cancellationToken);
         var result = await new AgentExecution(store, workspace.Worktrees, workspace.Time).RunAsync(new AgentExecutionRequest
         {
@@ -46,11 +55,13 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
             SystemPrompt = RolePrompts.For(run.Role, workspace.PromptsDirectory),
             Briefing = Briefing(run, feedback),
             ClientFor = execution => models.ClientFor(new CallContext(purpose, item.ProjectId, item.Key, execution.Id), tier, item.Context.Model),
-            ToolsFor = (_, onCommand) =>
+            ToolsFor = (_, onCommand) => RoleToolbox.For(run.Role, workspace.Config.Roles.For(run.Role),
             [
-                .. new AgentTools(worktree, workspace.ArtifactsOf(item.Key), runner, workspace.Git, workspace.Config.TestCommand, onCommand, workspace.Limits).All(),
-                .. new RoleTools(store, item, run.Role, draftItems: item.Kind == WorkKind.Plan && workspace.Config.Approvals.PlanReview).All(),
-            ],
+                .. new AgentTools(worktree, workspace.ArtifactsOf(item.Key), runner, workspace.Git, workspace.Config.TestCommand, onCommand, workspace.Limits,
+                    workspace.Config.DefaultBranch).All(),
+                .. new RoleTools(store, item, run.Role, plan).All(),
+            ]),
+            Evidence = (evidence, ct) => EvidenceGate.MissingAsync(store, run, evidence, ChangedAsync, ct),
             NativeTools = SupportsTools(purpose),
             Steering = run.Steering,
             Verifier = steps.Count > 0 ? new Verifier(worktree, runner, workspace.Git, workspace.Config.TestCommand, workspace.Limits) : null,
@@ -60,6 +71,17 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
             CommandObserver = observer.OnCommand,
             OnCheckpoint = observer.OnCheckpoint,
         }, cancellationToken);
+        // The worktree against the merge base with the default branch: committed checkpoints and uncommitted changes alike.
+        async Task<bool> ChangedAsync(CancellationToken ct)
+        {
+            var git = workspace.Git;
+            var worktreePath = workspace.Worktrees.PathOf(item.Key);
+            var from = await git.RunAsync(worktreePath, ["merge-base", "HEAD", workspace.Config.DefaultBranch], ct);
+            var status = await git.RunAsync(worktreePath, ["status", "--porcelain"], ct);
+            var diff = await git.RunAsync(worktreePath, ["diff", "--quiet", from.StandardOutput.Trim(), "HEAD"], ct);
+            return !from.Succeeded || diff.ExitCode != 0 || status.StandardOutput.Length > 0;
+        }
+
         return new StageRunResult(result.Execution.Result!.Value, result.Execution.Summary, result.Execution, result.Attempts);
     }
 
@@ -84,7 +106,7 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
     }
 
     private static IEnumerable<VerificationStep> MechanicalSteps(StageRun run) =>
-        run.Item.Verification.Concat(CriteriaSteps.From(run.Item.AcceptanceCriteria)).Concat(VerificationSteps(run)).Distinct();
+        run.Item.Verification.Concat(CriteriaSteps.From(run.Item.AcceptanceCriteria)).Concat(VerificationSteps(run, "")).Distinct();
 
     /// <summary>The purpose (in the models section) a role's calls are routed by.</summary>
     public static string PurposeOf(string role) => role switch
@@ -98,7 +120,7 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
 
     // What is checked mechanically after the agent says pass: the stage's expectation of the tests
     // (red, green), and for a developer the item's own steps and the criteria that name a command or file.
-    private static List<VerificationStep> VerificationSteps(StageRun run)
+    private static List<VerificationStep> VerificationSteps(StageRun run, string testCommand)
     {
         var steps = new List<VerificationStep>();
         if (run.Stage.Expect == StageExpectation.TestsFail)
@@ -110,12 +132,44 @@ public sealed class AgentStageRunner(IWorkStore store, ProjectWorkspace workspac
             steps.Add(new VerificationStep("tests_pass"));
         }
 
-        if (run.Role == "developer")
+        if (run.Role == RoleCatalog.Developer)
         {
             steps.AddRange(run.Item.Verification.Concat(CriteriaSteps.From(run.Item.AcceptanceCriteria)));
+            if (testCommand.Length > 0 && !steps.Any(s => s.Kind is "tests_pass" or "tests_fail" || (s.Kind == "command_succeeds" && s.Argument?.Trim() == testCommand)))
+            {
+                // What the merge will run anyway: a developer's pass is checked against it now, not after approval.
+                steps.Add(new VerificationStep("tests_pass"));
+            }
         }
 
         return [.. steps.Distinct()];
+    }
+
+    // A plan's bounds from wilson.yaml; plans within it only while the nesting allows (a plan's depth is its plan ancestors).
+    private async Task<PlanRules> PlanRulesAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var config = workspace.Config;
+        if (item.Kind != WorkKind.Plan)
+        {
+            return new PlanRules { MaxItems = config.Planning.MaxItems };
+        }
+
+        var depth = 0;
+        for (var parent = item.Parent; parent is not null && depth <= config.Planning.NestedPlans;)
+        {
+            var above = await store.GetItemAsync(item.ProjectId, parent, cancellationToken);
+            depth += above?.Kind == WorkKind.Plan ? 1 : 0;
+            parent = above?.Parent;
+        }
+
+        IEnumerable<string> names = pipelines is null ? [] : pipelines.All.Select(p => p.Name).Where(n => n != config.Pipeline).Order(StringComparer.Ordinal);
+        return new PlanRules
+        {
+            DraftItems = config.Approvals.PlanReview,
+            MaxItems = config.Planning.MaxItems,
+            MayCreatePlans = depth < config.Planning.NestedPlans,
+            Pipelines = [config.Pipeline, .. names],
+        };
     }
 
     private bool SupportsTools(string purpose) =>

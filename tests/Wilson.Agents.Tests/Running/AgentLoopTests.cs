@@ -110,7 +110,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
         var result = await RunAsync("Briefing: types are wrong");
 
         Assert.Equal(AgentOutcome.Fail, result.Outcome);
-        Assert.Contains(_events, e => e.Kind == AgentEventKind.ToolResult && e.Text == "error: write_file: argument 'path' must be a string, not number");
+        Assert.Contains(_events, e => e.Kind == AgentEventKind.ToolResult && e.Text == "error: write_file: argument 'path' must be a string, not an integer");
         Assert.Empty(Directory.GetFiles(_worktree.Path));
     }
 

@@ -141,7 +141,7 @@ public sealed class ProjectConfigFileTests
             """);
 
         Assert.Equal((3, "lease"), (error.Line, error.Key));
-        Assert.Equal("unknown key (did you mean 'leases'?); known keys: project, database, leases, models, commands, approvals", error.Problem);
+        Assert.Equal("unknown key (did you mean 'leases'?); known keys: project, database, leases, models, commands, approvals, roles, planning", error.Problem);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class PipelineParserTests
                 role: developer
                 on_fail: review
                 expect: tests_pass
+                max_failures: 2
               - name: done
             """);
 
@@ -35,7 +36,7 @@ public sealed class PipelineParserTests
         Assert.Equal(
             [
                 new PipelineStage("review", "reviewer", null, StageGate.Approval, StageExpectation.None, "Someone looks first.", Mechanical: true),
-                new PipelineStage("build", "developer", "review", StageGate.None, StageExpectation.TestsPass),
+                new PipelineStage("build", "developer", "review", StageGate.None, StageExpectation.TestsPass, MaxFailures: 2),
                 new PipelineStage("done", null),
             ],
             pipeline.Stages);
@@ -97,7 +98,7 @@ public sealed class PipelineParserTests
         Assert.Equal(4, error.Line);
         Assert.Equal("stages[0].rol", error.Key);
         Assert.Equal(
-            "custom.yaml:4: stages[0].rol: unknown key (did you mean 'role'?); known keys: name, role, on_fail, gate, expect, description, mechanical",
+            "custom.yaml:4: stages[0].rol: unknown key (did you mean 'role'?); known keys: name, role, on_fail, gate, expect, description, mechanical, max_failures",
             error.Message);
     }
 
@@ -397,5 +398,27 @@ public sealed class PipelineParserTests
 
         Assert.Equal((4, "stages[0].role"), (error.Line, error.Key));
         Assert.Equal("expected a single value", error.Problem);
+    }
+
+    [Fact]
+    public void Parse_MaxFailuresOnAGate_IsRefused()
+    {
+        var error = Refuse("""
+            name: custom
+            stages:
+              - name: check
+                gate: approval
+                max_failures: 2
+              - name: done
+            """);
+
+        Assert.Equal("stages[0].max_failures", error.Key);
+        Assert.Contains("only a stage with a role can fail", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BuiltInPlan_AsksAPersonAfterThreeFailures()
+    {
+        Assert.Equal(3, PipelineCatalog.BuiltIn().Get("plan").FindStage("plan")!.MaxFailures);
     }
 }
