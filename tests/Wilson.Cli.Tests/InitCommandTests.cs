@@ -169,7 +169,7 @@ public sealed class InitCommandTests
         var endpoint = models.Endpoints["llamacpp"];
         Assert.Equal(("openai", "http://127.0.0.1:8080/v1/", null, false), (endpoint.Protocol, endpoint.Url?.AbsoluteUri, endpoint.ApiKeyEnv, endpoint.Cloud));
         var model = models.Models["local-model"];
-        Assert.Equal((8192, 1, true, 4096), (model.NumCtx, model.MaxConcurrency, model.SupportsTools, model.MaxOutputTokens));
+        Assert.Equal((8192, 1, true, 2048), (model.NumCtx, model.MaxConcurrency, model.SupportsTools, model.MaxOutputTokens));
         Assert.All(ModelsConfig.Purposes, purpose => Assert.Equal(["local-model"], models.PurposeModels[purpose]));
     }
 

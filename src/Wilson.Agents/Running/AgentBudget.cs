@@ -1,11 +1,19 @@
 namespace Wilson.Agents.Running;
 
-/// <summary>How much one run may use before it ends without a result.</summary>
+/// <summary>How much one run may use before it ends without a result, and what a single turn may take.</summary>
 public sealed record AgentBudget
 {
+    /// <summary>Turns of the model; in a recorded execution, the turns of the whole stage (its fix attempts included).</summary>
     public int MaxSteps { get; init; } = 40;
 
+    /// <summary>Tokens in and out; in a recorded execution, of the whole stage.</summary>
     public long MaxTokens { get; init; } = 400_000;
+
+    /// <summary>What one answer may take: asked of the server, and cut here when a server streams on past it.</summary>
+    public int MaxOutputTokensPerTurn { get; init; } = 4_096;
+
+    /// <summary>The model's context window in tokens; the conversation is kept inside it. Null when unknown.</summary>
+    public int? ContextTokens { get; init; }
 
     public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(30);
 

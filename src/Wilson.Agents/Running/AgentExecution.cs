@@ -51,8 +51,21 @@ public sealed class AgentExecution(IWorkStore store, ItemWorktrees worktrees, Ti
         var stepsTaken = 0;
         var calls = new List<AgentToolCall>();
         var checkpoints = 0;
-        Task<AgentResult> RunAgentAsync(string briefing, CancellationToken ct) =>
-            new AgentLoop(client, tools, request.Budget, OnEvent, time, request.NativeTools, request.Steering, async (loopStep, stepToken) =>
+        long tokensUsed = 0;
+
+        // The budget's turns and tokens are the stage's: a fix attempt gets what the attempts before it left.
+        async Task<AgentResult> RunAgentAsync(string briefing, CancellationToken ct)
+        {
+            var budget = request.Budget;
+            if (stepsTaken >= budget.MaxSteps || tokensUsed >= budget.MaxTokens)
+            {
+                var spent = stepsTaken >= budget.MaxSteps ? $"the stage's {budget.MaxSteps} turns" : $"the stage's {budget.MaxTokens:N0} tokens";
+                OnEvent(new AgentEvent(AgentEventKind.Notice, $"BudgetExceeded: {spent} are used"));
+                return new AgentResult(AgentOutcome.BudgetExceeded, $"out of budget: {spent} are used without a pass", null, 0, 0);
+            }
+
+            var run = await new AgentLoop(client, tools, budget with { MaxSteps = budget.MaxSteps - stepsTaken, MaxTokens = budget.MaxTokens - tokensUsed },
+                OnEvent, time, request.NativeTools, request.Steering, async (loopStep, stepToken) =>
             {
                 var step = loopStep with { Number = ++stepsTaken };
                 await recorder.RecordStepAsync(step, stepToken);
@@ -63,7 +76,10 @@ public sealed class AgentExecution(IWorkStore store, ItemWorktrees worktrees, Ti
                     checkpoints++;
                     request.OnCheckpoint?.Invoke(checkpoint);
                 }
-            }).RunAsync(request.SystemPrompt, briefing, ct);
+            }, request.ConstrainedCalls).RunAsync(request.SystemPrompt, briefing, ct);
+            tokensUsed += run.Tokens;
+            return run;
+        }
 
         SelfFixResult fix;
         string? missing = null;

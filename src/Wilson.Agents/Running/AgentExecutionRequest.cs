@@ -34,6 +34,10 @@ public sealed record AgentExecutionRequest
 
     public bool NativeTools { get; init; } = true;
 
+    /// <summary>With <see cref="NativeTools"/> false: every answer is one JSON call the server's structured output enforces.</summary>
+    public bool ConstrainedCalls { get; init; }
+
+    /// <summary>Turns and tokens of the whole stage (fix attempts included), time of each run, and what one turn may take.</summary>
     public AgentBudget Budget { get; init; } = new();
 
     public AgentSteering? Steering { get; init; }

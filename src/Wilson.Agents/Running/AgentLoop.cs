@@ -13,7 +13,8 @@ namespace Wilson.Agents.Running;
 /// until it calls <c>finish</c> or a budget ends the run. Nothing the model sends crashes the loop: an
 /// unknown tool is answered with the list of tools, bad arguments with what was wrong; a loop (the same
 /// call, arguments and result again and again) or turns without tools are warned about once, then end
-/// the run as stuck.
+/// the run as stuck. Every turn is bounded: its answer is cut at <see cref="AgentBudget.MaxOutputTokensPerTurn"/>
+/// and the conversation is kept inside the model's context (<see cref="ConversationWindow"/>) before it is sent.
 /// </summary>
 /// <param name="client">The model.</param>
 /// <param name="tools">The tools of the role (finish is added).</param>
@@ -23,6 +24,7 @@ namespace Wilson.Agents.Running;
 /// <param name="nativeTools">False for models without tool calling: calls are fenced JSON blocks in the text (see <see cref="TextToolProtocol"/>).</param>
 /// <param name="steering">Pause and feedback from a person, honoured between steps; null when nobody steers.</param>
 /// <param name="afterStep">Called after each step, the last included, with what the model said and the calls it made: the transcript, a checkpoint.</param>
+/// <param name="constrainedCalls">With <paramref name="nativeTools"/> false: each answer is one JSON call whose shape the server enforces (JSON-schema output), so even a weak model's calls parse.</param>
 public sealed class AgentLoop(
     IChatClient client,
     IReadOnlyList<AgentTool> tools,
@@ -31,10 +33,17 @@ public sealed class AgentLoop(
     TimeProvider time,
     bool nativeTools = true,
     AgentSteering? steering = null,
-    Func<AgentStep, CancellationToken, Task>? afterStep = null)
+    Func<AgentStep, CancellationToken, Task>? afterStep = null,
+    bool constrainedCalls = false)
 {
     public const string FinishTool = "finish";
     private const string UnreadableCall = "(unreadable call)";
+
+    // A server's chunks are about a token each; the slack covers the ones it sends without text.
+    private const int CapSlack = 16;
+
+    // No tokenizer makes more characters of a token than this; a stream past it is past the cap however it counts.
+    private const int MaxCharactersPerToken = 16;
     private static readonly TimeSpan TextCoalescing = TimeSpan.FromMilliseconds(50);
     private static readonly string[] Results = ["pass", "fail", "blocked"];
     private string? _model;
@@ -55,8 +64,17 @@ public sealed class AgentLoop(
         var options = nativeTools
             ? new ChatOptions { Tools = [.. offered.Select(t => (AITool)AIFunctionFactory.CreateDeclaration(t.Name, t.Description, t.Schema))] }
             : new ChatOptions();
-        var system = nativeTools ? systemPrompt : systemPrompt + TextToolProtocol.Instructions(offered);
+        options.MaxOutputTokens = budget.MaxOutputTokensPerTurn;
+        var constrained = !nativeTools && constrainedCalls;
+        if (constrained)
+        {
+            options.ResponseFormat = ChatResponseFormat.ForJsonSchema(TextToolProtocol.CallSchema(offered), "tool_call", "One tool call: the tool's name and its arguments.");
+        }
+
+        var system = nativeTools ? systemPrompt : systemPrompt + TextToolProtocol.Instructions(offered, constrained);
         List<ChatMessage> conversation = [new(ChatRole.System, system), new(ChatRole.User, briefing)];
+        var window = new ConversationWindow(budget.ContextTokens, budget.MaxOutputTokensPerTurn,
+            nativeTools ? offered.Sum(t => t.Name.Length + t.Description.Length + t.Schema.GetRawText().Length) / 3 : 0);
         var started = time.GetTimestamp();
         var repeats = new Dictionary<string, int>(StringComparer.Ordinal);
         var warnedAboutRepeats = false;
@@ -68,7 +86,7 @@ public sealed class AgentLoop(
         {
             if (step > budget.MaxSteps)
             {
-                return End(AgentOutcome.BudgetExceeded, $"out of steps: {budget.MaxSteps} used without finishing", step - 1, tokens);
+                return End(AgentOutcome.BudgetExceeded, $"out of turns: the {budget.MaxSteps} left were used without finishing", step - 1, tokens);
             }
 
             if (tokens >= budget.MaxTokens)
@@ -82,7 +100,14 @@ public sealed class AgentLoop(
             }
 
             await SteerAsync(conversation, cancellationToken);
+            if (window.Fit(conversation, text => onEvent(new AgentEvent(AgentEventKind.Notice, text))) is { } tooLarge)
+            {
+                return End(AgentOutcome.Blocked, tooLarge, step - 1, tokens);
+            }
+
+            List<ChatMessage> sent = [.. conversation];
             var response = await TurnAsync(conversation, options, cancellationToken);
+            window.Learn(sent, response.Usage?.InputTokenCount);
             tokens += (response.Usage?.InputTokenCount ?? 0) + (response.Usage?.OutputTokenCount ?? 0);
             NoteModel(response);
             conversation.AddMessages(response);
@@ -98,7 +123,9 @@ public sealed class AgentLoop(
                     return End(AgentOutcome.Blocked, $"stuck: {turnsWithoutTools} turns without calling a tool or finish", step, tokens);
                 }
 
-                Notice(conversation, "Call a tool to do the work, or call finish(result, summary, handoff) when you are done.");
+                Notice(conversation, response.FinishReason == ChatFinishReason.Length
+                    ? $"Your answer was cut at {budget.MaxOutputTokensPerTurn:N0} tokens, the most one answer may take. Answer briefly: call one tool, or finish."
+                    : "Call a tool to do the work, or call finish(result, summary, handoff) when you are done.");
                 continue;
             }
 
@@ -167,11 +194,11 @@ public sealed class AgentLoop(
         }
     }
 
-    // Text calls become FunctionCallContent like native ones; a block that could not be read becomes a
-    // call to a tool that does not exist, whose answer says what was wrong.
+    // Text calls become FunctionCallContent like native ones, their arguments read as native ones are; a block
+    // that could not be read becomes a call to a tool that does not exist, whose answer says what was wrong.
     private static List<FunctionCallContent> TextCalls(string reply) =>
         [.. TextToolProtocol.Calls(reply).Select((call, i) => call.Problem is null
-            ? new FunctionCallContent($"text_{i + 1}", call.Name!, JsonSerializer.Deserialize<Dictionary<string, object?>>(call.Arguments.GetRawText()))
+            ? ToolCallArguments.Read($"text_{i + 1}", call.Name!, call.Arguments)
             : new FunctionCallContent($"text_{i + 1}", UnreadableCall, new Dictionary<string, object?> { ["problem"] = call.Problem }))];
 
     private static string TextResults(List<FunctionCallContent> calls, List<AIContent> results) =>
@@ -198,15 +225,31 @@ public sealed class AgentLoop(
         }
     }
 
+    // The answer, streamed; a server that streams on past the per-turn cap (it was asked for no more) is cut
+    // off here: reading stops, which ends the request, and the answer counts as cut at its length.
     private async Task<ChatResponse> TurnAsync(List<ChatMessage> conversation, ChatOptions options, CancellationToken cancellationToken)
     {
         var updates = new List<ChatResponseUpdate>();
         var pending = new StringBuilder();
         var lastFlush = time.GetTimestamp();
+        var cap = budget.MaxOutputTokensPerTurn;
+        long chunks = 0, characters = 0;
         await foreach (var update in client.GetStreamingResponseAsync(conversation, options, cancellationToken))
         {
             updates.Add(update);
             pending.Append(update.Text);
+            chunks += update.Text.Length > 0 ? 1 : 0;
+            characters += update.Text.Length;
+            if (chunks > cap + CapSlack || characters > (long)cap * MaxCharactersPerToken)
+            {
+                onEvent(new AgentEvent(AgentEventKind.Text, pending.ToString()));
+                pending.Clear();
+                onEvent(new AgentEvent(AgentEventKind.Notice, $"output cut: the answer went past {cap:N0} tokens, the most one turn may take"));
+                var cut = updates.ToChatResponse();
+                cut.FinishReason = ChatFinishReason.Length;
+                return cut;
+            }
+
             if (pending.Length > 0 && time.GetElapsedTime(lastFlush) >= TextCoalescing)
             {
                 onEvent(new AgentEvent(AgentEventKind.Text, pending.ToString()));
@@ -220,7 +263,13 @@ public sealed class AgentLoop(
             onEvent(new AgentEvent(AgentEventKind.Text, pending.ToString()));
         }
 
-        return updates.ToChatResponse();
+        var response = updates.ToChatResponse();
+        if (response.FinishReason == ChatFinishReason.Length)
+        {
+            onEvent(new AgentEvent(AgentEventKind.Notice, $"output cut: the server stopped the answer at its limit of {cap:N0} tokens"));
+        }
+
+        return response;
     }
 
     private static async Task<string> RunToolAsync(Dictionary<string, AgentTool> all, string name, JsonElement arguments, CancellationToken cancellationToken)

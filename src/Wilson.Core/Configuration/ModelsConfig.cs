@@ -80,6 +80,12 @@ public sealed record ModelConfig
     /// <summary>Whether the model can call tools natively.</summary>
     public bool SupportsTools { get; init; } = true;
 
+    /// <summary>
+    /// Without native tools: each answer is one JSON call the server constrains its output to (Ollama's
+    /// <c>format</c>, an OpenAI-compatible server's <c>response_format</c>), so a weak model's calls always parse.
+    /// </summary>
+    public bool ConstrainedCalls { get; init; }
+
     /// <summary>How many calls it may serve at once.</summary>
     public int MaxConcurrency { get; init; } = 1;
 
@@ -90,7 +96,10 @@ public sealed record ModelConfig
 /// <summary>Spending limits in tokens and money; a call that would pass one is stopped before it is made.</summary>
 public sealed record BudgetConfig
 {
-    public long? ItemTokens { get; init; }
+    /// <summary>The tokens one item may use unless <c>item_tokens</c> says otherwise (<c>none</c> lifts the limit).</summary>
+    public const long DefaultItemTokens = 2_000_000;
+
+    public long? ItemTokens { get; init; } = DefaultItemTokens;
 
     public decimal? ItemCost { get; init; }
 

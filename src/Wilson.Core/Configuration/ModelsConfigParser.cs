@@ -11,7 +11,7 @@ public static class ModelsConfigParser
     private static readonly string[] EndpointKeys = ["protocol", "url", "api_key_env", "cloud", "request_timeout"];
     private static readonly string[] Protocols = ["ollama", "openai", "anthropic"];
     private static readonly string[] ModelKeys =
-        ["endpoint", "keep_alive", "idle_timeout", "num_ctx", "max_output_tokens", "cost_in", "cost_out", "supports_tools", "max_concurrency", "size"];
+        ["endpoint", "keep_alive", "idle_timeout", "num_ctx", "max_output_tokens", "cost_in", "cost_out", "supports_tools", "constrained_calls", "max_concurrency", "size"];
     private static readonly string[] BudgetKeys = ["item_tokens", "item_cost", "project_day_tokens", "project_day_cost", "day_tokens", "day_cost"];
 
     public static ModelsConfig Parse(StrictYamlReader reader, YamlMappingNode section)
@@ -111,6 +111,12 @@ public static class ModelsConfigParser
                 $"is {maxOutputTokens} but num_ctx is {numCtx}: the answer must leave room for the prompt in the context window");
         }
 
+        if (reader.GetBool(map, path, "constrained_calls") == true && reader.GetBool(map, path, "supports_tools") != false)
+        {
+            throw reader.Error(StrictYamlReader.Find(map, "constrained_calls")!, $"{path}.constrained_calls",
+                "is for a model called without native tools: set supports_tools: false too, or remove it");
+        }
+
         return defaults with
         {
             KeepAlive = reader.GetBool(map, path, "keep_alive") ?? defaults.KeepAlive,
@@ -120,6 +126,7 @@ public static class ModelsConfigParser
             CostPerMillionIn = Money(reader, map, path, "cost_in") ?? 0m,
             CostPerMillionOut = Money(reader, map, path, "cost_out") ?? 0m,
             SupportsTools = reader.GetBool(map, path, "supports_tools") ?? defaults.SupportsTools,
+            ConstrainedCalls = reader.GetBool(map, path, "constrained_calls") ?? defaults.ConstrainedCalls,
             MaxConcurrency = reader.GetInt(map, path, "max_concurrency", 1, 1_000) ?? defaults.MaxConcurrency,
             SizeBytes = Size(reader, map, path, "size"),
         };
@@ -161,7 +168,7 @@ public static class ModelsConfigParser
         reader.RequireKnownKeys(map, path, BudgetKeys);
         return new BudgetConfig
         {
-            ItemTokens = Tokens(reader, map, path, "item_tokens"),
+            ItemTokens = reader.GetString(map, path, "item_tokens") is "none" ? null : Tokens(reader, map, path, "item_tokens") ?? BudgetConfig.DefaultItemTokens,
             ItemCost = Money(reader, map, path, "item_cost"),
             ProjectDayTokens = Tokens(reader, map, path, "project_day_tokens"),
             ProjectDayCost = Money(reader, map, path, "project_day_cost"),

@@ -63,6 +63,14 @@ public sealed class AgentStageRunner(
             ]),
             Evidence = (evidence, ct) => EvidenceGate.MissingAsync(store, run, evidence, ChangedAsync, ct),
             NativeTools = SupportsTools(purpose),
+            ConstrainedCalls = FirstModel(purpose)?.ConstrainedCalls ?? false,
+            Budget = new AgentBudget
+            {
+                ContextTokens = models.ContextWindow(purpose),
+                MaxOutputTokensPerTurn = catalog.Purposes.TryGetValue(purpose, out var candidates) && candidates.Count > 0
+                    ? candidates.Min(c => catalog.Models[c].Config.MaxOutputTokens)
+                    : new AgentBudget().MaxOutputTokensPerTurn,
+            },
             Steering = run.Steering,
             Verifier = steps.Count > 0 ? new Verifier(worktree, runner, workspace.Git, workspace.Config.TestCommand, workspace.Limits) : null,
             VerificationSteps = steps,
@@ -172,8 +180,10 @@ public sealed class AgentStageRunner(
         };
     }
 
-    private bool SupportsTools(string purpose) =>
-        !catalog.Purposes.TryGetValue(purpose, out var candidates) || candidates.Count == 0 || catalog.Models[candidates[0]].Config.SupportsTools;
+    private bool SupportsTools(string purpose) => FirstModel(purpose)?.SupportsTools ?? true;
+
+    private Core.Configuration.ModelConfig? FirstModel(string purpose) =>
+        catalog.Purposes.TryGetValue(purpose, out var candidates) && candidates.Count > 0 ? catalog.Models[candidates[0]].Config : null;
 
     /// <summary>What the agent is told about its work: the item, the previous stage's handoff, and the feedback left for it.</summary>
     private static string Briefing(StageRun run, IReadOnlyList<Feedback> feedback)

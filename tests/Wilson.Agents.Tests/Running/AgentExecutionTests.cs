@@ -42,6 +42,8 @@ public sealed class AgentExecutionTests : IAsyncLifetime
             new ScriptedTurn { WhenContains = "line 3000", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"greeted","handoff":"{\"files\":[\"greet.txt\"]}"}""")] },
             new ScriptedTurn { WhenContains = "Briefing: ask", ToolCalls = [new ScriptedToolCall("finish", """{"result":"blocked","summary":"which greeting?"}""")] },
             new ScriptedTurn { WhenContains = "Briefing: wait", ToolCalls = [new ScriptedToolCall("run_command", """{"command":"sleep 30"}""")] },
+            new ScriptedTurn { WhenContains = "wrote bye.txt", ToolCalls = [new ScriptedToolCall("finish", """{"result":"pass","summary":"said bye"}""")] },
+            new ScriptedTurn { WhenContains = "Briefing: stubborn", ToolCalls = [new ScriptedToolCall("write_file", """{"path":"bye.txt","content":"bye\n"}""")] },
         ]);
         await GitAsync("init", "--quiet", "--initial-branch=main");
         File.WriteAllText(_directory.Combine(".gitignore"), ".wilson/\n");
@@ -158,4 +160,20 @@ public sealed class AgentExecutionTests : IAsyncLifetime
     }
 
     private Task<GitResult> GitAsync(params string[] arguments) => _git.RunAsync(_directory.Path, arguments, Ct);
+
+    [Fact]
+    public async Task The_turn_budget_is_the_stages_fix_attempts_included()
+    {
+        var worktree = await _worktrees.EnsureAsync(_item.Key, _item.Title, Ct);
+        var verifier = new Verifier(worktree, new CommandRunner(worktree, CommandPolicy.Default("main"), new Dictionary<string, string>(), null, TimeProvider.System), _git, "");
+        var request = await RequestAsync("Briefing: stubborn", verifier: verifier) with { Budget = new AgentBudget { MaxSteps = 5 }, FixAttempts = 5 };
+
+        var result = await RunAsync(request);
+
+        // Two turns an attempt (write, finish) and verification fails every time: the third attempt gets the one turn left.
+        var execution = (await _store.GetExecutionAsync(result.Execution.Id, Ct))!;
+        Assert.Equal(5, execution.Transcript.Count);
+        Assert.Equal((ExecutionResult.Fail, 3), (execution.Result!.Value, result.Attempts));
+        Assert.Equal("out of turns: the 1 left were used without finishing", execution.Summary);
+    }
 }

@@ -156,7 +156,7 @@ public sealed class AgentLoopTests : IAsyncLifetime
         var result = await RunAsync("Briefing: loop on a missing file", new AgentBudget { MaxSteps = 2 });
 
         Assert.Equal(AgentOutcome.BudgetExceeded, result.Outcome);
-        Assert.Equal("out of steps: 2 used without finishing", result.Summary);
+        Assert.Equal("out of turns: the 2 left were used without finishing", result.Summary);
     }
 
     [Fact]

@@ -143,4 +143,37 @@ public sealed class ModelsConfigParserTests
         Assert.Equal("models.endpoints.claude.api_key_env", error.Key);
         Assert.Contains("ANTHROPIC_API_KEY", error.Message, StringComparison.Ordinal);
     }
+
+    private static ModelsConfig ParseModels(string models) => ProjectConfigFile.Parse(File, $"""
+        project:
+          name: shop
+        models:
+          endpoints:
+            local:
+              protocol: ollama
+        {models}
+        """).Models;
+
+    [Fact]
+    public void ConstrainedCalls_ForAModelWithoutNativeTools_IsRead_AndRefusedWithThem()
+    {
+        var models = ParseModels("  models:\n    small:\n      endpoint: local\n      supports_tools: false\n      constrained_calls: true\n");
+        var refused = Assert.Throws<ConfigFormatException>(() => ParseModels("  models:\n    small:\n      endpoint: local\n      constrained_calls: true\n"));
+
+        Assert.True(models.Models["small"].ConstrainedCalls);
+        Assert.Equal("models.models.small.constrained_calls", refused.Key);
+        Assert.Contains("set supports_tools: false too", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ItemTokens_HasADefault_AndNoneLiftsIt()
+    {
+        var defaults = ParseModels("  models:\n    m:\n      endpoint: local\n");
+        var lifted = ParseModels("  models:\n    m:\n      endpoint: local\n  budgets:\n    item_tokens: none\n");
+        var given = ParseModels("  models:\n    m:\n      endpoint: local\n  budgets:\n    day_cost: 1\n");
+
+        Assert.Equal(BudgetConfig.DefaultItemTokens, defaults.Budgets.ItemTokens);
+        Assert.Null(lifted.Budgets.ItemTokens);
+        Assert.Equal(BudgetConfig.DefaultItemTokens, given.Budgets.ItemTokens);
+    }
 }

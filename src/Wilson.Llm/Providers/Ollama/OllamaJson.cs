@@ -29,6 +29,17 @@ internal static class OllamaJson
             body["options"] = ollamaOptions;
         }
 
+        // Ollama's structured output: "json", or a JSON schema the answer is constrained to.
+        switch (options?.ResponseFormat)
+        {
+            case ChatResponseFormatJson { Schema: { } schema }:
+                body["format"] = JsonNode.Parse(schema.GetRawText());
+                break;
+            case ChatResponseFormatJson:
+                body["format"] = "json";
+                break;
+        }
+
         var tools = options?.Tools?.OfType<AIFunctionDeclaration>().Select(ChatJson.FunctionTool).ToList();
         if (tools is { Count: > 0 })
         {
