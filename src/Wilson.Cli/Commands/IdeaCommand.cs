@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Wilson.Cli.Projects;
 using Wilson.Cli.Serving;
 using Wilson.Core.Events;
@@ -79,8 +80,9 @@ internal static class IdeaCommand
         var working = orchestrator.RunAsync(running.Token);
         IReadOnlyList<WorkItem> items = [plan];
 
-        // Items a person was asked to approve, as the stream says: read as it goes by, not again each time.
+        // Items a person was asked to approve, and why each item last moved, as the stream says: read as it goes by, not again each time.
         var asked = new HashSet<string>(StringComparer.Ordinal);
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             await foreach (var e in project.Store.WatchEventsAsync(new EventQuery { AfterSequence = start, ProjectId = project.Project.Id }, running.Token))
@@ -93,6 +95,11 @@ internal static class IdeaCommand
                 if (e.Type == EventTypes.ApprovalRequired && e.ItemKey is { } key)
                 {
                     asked.Add(key);
+                }
+
+                if (e.Type == EventTypes.ItemTransitioned && e.ItemKey is { } moved && Reason(e.PayloadJson) is { } reason)
+                {
+                    reasons[moved] = reason;
                 }
 
                 if (e.Type is EventTypes.ItemTransitioned or EventTypes.ItemCreated or EventTypes.ApprovalRequired)
@@ -111,10 +118,16 @@ internal static class IdeaCommand
             await ServeCommand.IgnoringCancellationAsync(working);
         }
 
+        // As the store has them once the workers have stopped: what they handed back shows as it is, not as it was.
+        items = await PlanItemsAsync(project, plan, cancellationToken);
         cli.Output.WriteLine("");
         foreach (var item in items)
         {
             cli.Output.WriteLine($"{item.Key,-6} {item.Status,-17} {item.Stage,-10} {item.Title}");
+            if (item.Status is WorkStatus.Blocked or WorkStatus.Failed && reasons.TryGetValue(item.Key, out var why))
+            {
+                cli.Output.WriteLine($"       why: {why}");
+            }
         }
 
         var (allMerged, verdict) = Verdict(items.Where(i => i.Key != plan.Key && i.Kind != WorkKind.Plan).ToList(), project.Config.DefaultBranch);
@@ -152,6 +165,12 @@ internal static class IdeaCommand
         return (false, $"{string.Join(", ", parts)}. {NeedsYou}");
     }
 
+    private static string? Reason(string payloadJson)
+    {
+        using var payload = JsonDocument.Parse(payloadJson);
+        return payload.RootElement.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() : null;
+    }
+
     private static async Task<IReadOnlyList<WorkItem>> PlanItemsAsync(ProjectContext project, WorkItem plan, CancellationToken cancellationToken)
     {
         var all = await project.Store.ListItemsAsync(project.Project.Id, ItemQuery.All, cancellationToken);
@@ -181,16 +200,15 @@ internal static class IdeaCommand
         return [.. items.Where(i => i.Status == WorkStatus.AwaitingApproval && asked.Contains(i.Key) && approved.All(a => a.Key != i.Key)).Select(i => i.Key)];
     }
 
-    // Settled: the plan and its items are done, or what is left waits for a person (blocked, failed, or an
-    // approval only a person gives, the plan's own with plan review).
+    // Settled: the plan and its items are each done or wait for a person (blocked, failed, an approval only a person
+    // gives, the plan's own with plan review, or a draft held for that review). A plan that stopped for a person after
+    // making items does not settle them: they are Ready and worked on, as serve would (seen in PipelineFuzzTests, seed 4).
     private static bool Settled(WorkItem plan, IReadOnlyList<WorkItem> items, HashSet<string> awaitingAPerson)
     {
         bool WaitsForAPerson(WorkItem item) =>
-            item.Status is WorkStatus.Blocked or WorkStatus.Failed or WorkStatus.Cancelled || awaitingAPerson.Contains(item.Key);
+            item.Status is WorkStatus.Blocked or WorkStatus.Failed or WorkStatus.Cancelled or WorkStatus.Draft || awaitingAPerson.Contains(item.Key);
 
-        var current = items.FirstOrDefault(i => i.Key == plan.Key) ?? plan;
-        return WaitsForAPerson(current)
-            || (current.Status == WorkStatus.Done && items.Where(i => i.Key != plan.Key).All(i => i.Status == WorkStatus.Done || WaitsForAPerson(i)));
+        return items.Any(i => i.Key == plan.Key) && items.All(i => i.Status == WorkStatus.Done || WaitsForAPerson(i));
     }
 
     private static string Title(string idea)
