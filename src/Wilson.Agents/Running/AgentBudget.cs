@@ -15,7 +15,11 @@ public sealed record AgentBudget
     /// <summary>The model's context window in tokens; the conversation is kept inside it. Null when unknown.</summary>
     public int? ContextTokens { get; init; }
 
+    /// <summary>Wall-clock time of the run, checked during a turn too: a turn still streaming when it runs out is stopped.</summary>
     public TimeSpan MaxTime { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest one turn may take (a slow model at its output cap): it is stopped there and counts as cut.</summary>
+    public TimeSpan MaxTurnTime { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Turns in a row without a tool call before the run ends as stuck.</summary>
     public int MaxTurnsWithoutTools { get; init; } = 3;

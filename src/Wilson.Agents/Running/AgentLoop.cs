@@ -106,9 +106,17 @@ public sealed class AgentLoop(
             }
 
             List<ChatMessage> sent = [.. conversation];
-            var response = await TurnAsync(conversation, options, cancellationToken);
+            var response = await TurnAsync(conversation, options, budget.MaxTime - time.GetElapsedTime(started), cancellationToken);
+            if (response is null)
+            {
+                return End(AgentOutcome.BudgetExceeded, $"out of time: {budget.MaxTime} passed during a turn", step - 1, tokens);
+            }
+
             window.Learn(sent, response.Usage?.InputTokenCount);
-            tokens += (response.Usage?.InputTokenCount ?? 0) + (response.Usage?.OutputTokenCount ?? 0);
+            // A turn cut short reports no usage: its size still counts against the budget.
+            tokens += response.Usage is { } usage
+                ? (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)
+                : window.Estimate(sent) + Math.Max(response.Messages.Sum(m => m.Text.Length) / 4, 1);
             NoteModel(response);
             conversation.AddMessages(response);
             var calls = nativeTools
@@ -131,6 +139,7 @@ public sealed class AgentLoop(
 
             turnsWithoutTools = 0;
             var learned = false;
+            var repeatedNow = false;
             var results = new List<AIContent>();
             foreach (var call in calls)
             {
@@ -157,7 +166,9 @@ public sealed class AgentLoop(
 
                 var key = $"{call.Name}\n{arguments.GetRawText()}\n{result}";
                 var seen = repeats[key] = repeats.GetValueOrDefault(key) + 1;
-                learned |= seen == 1;
+                // A refused call finds nothing out, however it varies: errors in a row are no progress.
+                learned |= seen == 1 && !result.StartsWith("error:", StringComparison.Ordinal);
+                repeatedNow |= seen == budget.MaxRepeats;
                 if (seen >= budget.MaxRepeats)
                 {
                     if (warnedAboutRepeats && seen > budget.MaxRepeats)
@@ -173,7 +184,7 @@ public sealed class AgentLoop(
             conversation.Add(nativeTools ? new ChatMessage(ChatRole.Tool, results) : new ChatMessage(ChatRole.User, TextResults(calls, results)));
             await AfterStepAsync(step, response.Text, made, cancellationToken);
 
-            if (warnedAboutRepeats && repeats.Values.Max() == budget.MaxRepeats)
+            if (repeatedNow)
             {
                 Notice(conversation, $"You have made the same call {budget.MaxRepeats} times with the same result. Try something else, or finish with result blocked and say what you need.");
             }
@@ -227,42 +238,69 @@ public sealed class AgentLoop(
 
     // The answer, streamed; a server that streams on past the per-turn cap (it was asked for no more) is cut
     // off here: reading stops, which ends the request, and the answer counts as cut at its length.
-    private async Task<ChatResponse> TurnAsync(List<ChatMessage> conversation, ChatOptions options, CancellationToken cancellationToken)
+    // A turn is also bounded in time: past MaxTurnTime it is stopped and counts as cut; past what is left of
+    // the run's time it is stopped and the run is out of time (null).
+    private async Task<ChatResponse?> TurnAsync(List<ChatMessage> conversation, ChatOptions options, TimeSpan timeLeft, CancellationToken cancellationToken)
     {
         var updates = new List<ChatResponseUpdate>();
         var pending = new StringBuilder();
         var lastFlush = time.GetTimestamp();
         var cap = budget.MaxOutputTokensPerTurn;
         long chunks = 0, characters = 0;
-        await foreach (var update in client.GetStreamingResponseAsync(conversation, options, cancellationToken))
+        var runOut = timeLeft <= budget.MaxTurnTime;
+        using var limit = new CancellationTokenSource(runOut ? (timeLeft > TimeSpan.Zero ? timeLeft : TimeSpan.FromTicks(1)) : budget.MaxTurnTime, time);
+        using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        void Flush()
         {
-            updates.Add(update);
-            pending.Append(update.Text);
-            chunks += update.Text.Length > 0 ? 1 : 0;
-            characters += update.Text.Length;
-            if (chunks > cap + CapSlack || characters > (long)cap * MaxCharactersPerToken)
+            if (pending.Length > 0)
             {
                 onEvent(new AgentEvent(AgentEventKind.Text, pending.ToString()));
                 pending.Clear();
-                onEvent(new AgentEvent(AgentEventKind.Notice, $"output cut: the answer went past {cap:N0} tokens, the most one turn may take"));
-                var cut = updates.ToChatResponse();
-                cut.FinishReason = ChatFinishReason.Length;
-                return cut;
             }
 
-            if (pending.Length > 0 && time.GetElapsedTime(lastFlush) >= TextCoalescing)
-            {
-                onEvent(new AgentEvent(AgentEventKind.Text, pending.ToString()));
-                pending.Clear();
-                lastFlush = time.GetTimestamp();
-            }
+            lastFlush = time.GetTimestamp();
         }
 
-        if (pending.Length > 0)
+        ChatResponse Cut(string why)
         {
-            onEvent(new AgentEvent(AgentEventKind.Text, pending.ToString()));
+            Flush();
+            onEvent(new AgentEvent(AgentEventKind.Notice, why));
+            var cut = updates.ToChatResponse();
+            cut.FinishReason = ChatFinishReason.Length;
+            return cut;
         }
 
+        try
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(conversation, options, turn.Token))
+            {
+                updates.Add(update);
+                pending.Append(update.Text);
+                chunks += update.Text.Length > 0 ? 1 : 0;
+                characters += update.Text.Length;
+                if (chunks > cap + CapSlack || characters > (long)cap * MaxCharactersPerToken)
+                {
+                    return Cut($"output cut: the answer went past {cap:N0} tokens, the most one turn may take");
+                }
+
+                if (pending.Length > 0 && time.GetElapsedTime(lastFlush) >= TextCoalescing)
+                {
+                    Flush();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            if (runOut)
+            {
+                Flush();
+                return null;
+            }
+
+            return Cut($"output cut: the answer took longer than {budget.MaxTurnTime}, the most one turn may take");
+        }
+
+        Flush();
         var response = updates.ToChatResponse();
         if (response.FinishReason == ChatFinishReason.Length)
         {

@@ -64,7 +64,7 @@ internal sealed class ConversationWindow(int? contextTokens, int outputTokens, i
 
         if (trimmed > 0)
         {
-            notice(string.Create(CultureInfo.InvariantCulture, $"context: trimmed {trimmed:N0} characters of old tool output to stay within {contextTokens:N0} tokens"));
+            notice(string.Create(CultureInfo.InvariantCulture, $"context: trimmed {trimmed:N0} characters of old tool output and answers to stay within {contextTokens:N0} tokens"));
         }
 
         var folded = 0;

@@ -10,7 +10,9 @@ namespace Wilson.Llm.Usage;
 /// <summary>
 /// Records every call in the usage ledger: tokens in and out, time to first token, duration, the
 /// estimated cost at the answering model's prices, and whether it was a fallback. Sits outside the
-/// router, so it reads which model answered from the first update.
+/// router, so it reads which model answered from the first update. A call whose answer reported no usage
+/// (the caller stopped reading it at its output cap, or the server never says) is recorded with tokens
+/// estimated at four characters a token, so that budgets still count it; one stopped early says so.
 /// </summary>
 public sealed class UsageChatClient(IChatClient inner, ModelCatalog catalog, CallContext context, IWorkStore ledger, TimeProvider time)
     : DelegatingChatClient(inner)
@@ -24,7 +26,9 @@ public sealed class UsageChatClient(IChatClient inner, ModelCatalog catalog, Cal
         var started = Stopwatch.GetTimestamp();
         var at = time.GetUtcNow();
         var meter = new Meter();
-        var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var sent = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var updates = base.GetStreamingResponseAsync(sent, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var ended = false;
         try
         {
             while (true)
@@ -33,6 +37,7 @@ public sealed class UsageChatClient(IChatClient inner, ModelCatalog catalog, Cal
                 {
                     if (!await updates.MoveNextAsync())
                     {
+                        ended = true;
                         break;
                     }
                 }
@@ -51,6 +56,7 @@ public sealed class UsageChatClient(IChatClient inner, ModelCatalog catalog, Cal
             await updates.DisposeAsync();
             if (meter.Model is not null)
             {
+                meter.Settle(sent, ended);
                 await ledger.RecordModelCallAsync(meter.ToCall(context, catalog, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
             }
         }
@@ -72,6 +78,31 @@ public sealed class UsageChatClient(IChatClient inner, ModelCatalog catalog, Cal
 
         public string Outcome { get; set; } = "ok";
 
+        private long _chunks;
+        private long _characters;
+        private bool _reported;
+
+        // No usage came: estimate it rather than record a call as free; a stream its reader left early is "stopped".
+        public void Settle(IReadOnlyList<ChatMessage> sent, bool ended)
+        {
+            if (!ended && Outcome == "ok")
+            {
+                Outcome = "stopped";
+            }
+
+            if (!_reported)
+            {
+                InputTokens = Math.Max(1, sent.Sum(m => m.Contents.Sum(c => c switch
+                {
+                    TextContent text => text.Text.Length,
+                    FunctionResultContent result => result.Result?.ToString()?.Length ?? 0,
+                    FunctionCallContent call => call.Name.Length + (call.Arguments?.Count ?? 0) * 16,
+                    _ => 0,
+                })) / 4);
+                OutputTokens = Math.Max(_chunks, _characters / 4);
+            }
+        }
+
         public void See(ChatResponseUpdate update, long started)
         {
             if (update.AdditionalProperties is { } properties && properties.TryGetValue(RoutedChatClient.ModelKey, out var model))
@@ -82,8 +113,11 @@ public sealed class UsageChatClient(IChatClient inner, ModelCatalog catalog, Cal
             }
 
             FirstToken ??= update.Contents.Any(c => c is TextContent or FunctionCallContent) ? Stopwatch.GetElapsedTime(started) : null;
+            _chunks += update.Text.Length > 0 ? 1 : 0;
+            _characters += update.Text.Length;
             foreach (var usage in update.Contents.OfType<UsageContent>())
             {
+                _reported = true;
                 InputTokens += usage.Details.InputTokenCount ?? 0;
                 OutputTokens += usage.Details.OutputTokenCount ?? 0;
             }

@@ -67,6 +67,44 @@ public sealed class AgentLoopBoundsTests : IAsyncLifetime
         Assert.All(_events.Where(e => e.Kind == AgentEventKind.Text), e => Assert.True(e.Text.Length < 1_000, $"{e.Text.Length} characters of text got through"));
         Assert.Contains(Notices, n => n.StartsWith("Your answer was cut at 100 tokens", StringComparison.Ordinal) || n.Contains("Your answer was cut", StringComparison.Ordinal));
         Assert.All(ChatBodies, body => Assert.Equal(100, body.GetProperty("options").GetProperty("num_predict").GetInt32()));
+        Assert.True(result.Tokens >= 300, $"the cut turns reported no usage, and only {result.Tokens} tokens were counted for them");
+    }
+
+    [Fact]
+    public async Task A_turn_slower_than_its_time_limit_is_stopped_and_counts_as_cut()
+    {
+        _server.Script.AddTurn(new ScriptedTurn { Text = string.Join(' ', Enumerable.Repeat("slow", 200)) });
+        _server.InjectFault(new FakeFault(FakeFaultKind.SlowStream) { Delay = TimeSpan.FromMilliseconds(20), Times = 10 });
+
+        var result = await RunAsync(new AgentBudget { MaxTurnTime = TimeSpan.FromMilliseconds(300) });
+
+        Assert.Equal(AgentOutcome.Blocked, result.Outcome);
+        Assert.Equal(3, Notices.Count(n => n == "output cut: the answer took longer than 00:00:00.3000000, the most one turn may take"));
+    }
+
+    [Fact]
+    public async Task A_run_whose_time_runs_out_during_a_turn_stops_there()
+    {
+        _server.Script.AddTurn(new ScriptedTurn { Text = string.Join(' ', Enumerable.Repeat("slow", 200)) });
+        _server.InjectFault(new FakeFault(FakeFaultKind.SlowStream) { Delay = TimeSpan.FromMilliseconds(20), Times = 10 });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await RunAsync(new AgentBudget { MaxTime = TimeSpan.FromMilliseconds(500) });
+
+        Assert.Equal((AgentOutcome.BudgetExceeded, "out of time: 00:00:00.5000000 passed during a turn"), (result.Outcome, result.Summary));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the run took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Calls_that_are_refused_however_they_vary_are_no_progress_and_end_the_run_as_stuck()
+    {
+        _server.Script.WeakModel = WeakModel.Only(WeakBehaviour.BrokenJson);
+
+        var result = await RunAsync(new AgentBudget { MaxSteps = 30 }, protocol: ModelProtocol.OpenAi);
+
+        Assert.Equal(AgentOutcome.Blocked, result.Outcome);
+        Assert.StartsWith("stuck: 7 steps without progress", result.Summary, StringComparison.Ordinal);
+        Assert.Single(Notices, n => n.StartsWith("Your last 6 steps changed nothing", StringComparison.Ordinal));
     }
 
     [Fact]
