@@ -4,8 +4,15 @@ using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Wilson.Bench;
+using Wilson.Bench.Acceptance;
 using Wilson.Storage;
 using Wilson.Testing;
+
+// A mode of its own: the figures and checks of an acceptance run (bench/acceptance/run.sh), read from its project.
+if (args is ["acceptance-report", .. var reportArgs])
+{
+    return await AcceptanceReport.RunAsync(reportArgs, Console.Out, CancellationToken.None);
+}
 
 // A report, not a test: it prints every figure beside its target and exits 0 whatever the figures are.
 var options = BenchOptions.Parse(args, out var usageError);
@@ -13,6 +20,7 @@ if (options is null)
 {
     Console.Error.WriteLine(usageError);
     Console.Error.WriteLine(BenchOptions.Usage);
+    Console.Error.WriteLine(AcceptanceOptions.Usage);
     return 2;
 }
 
