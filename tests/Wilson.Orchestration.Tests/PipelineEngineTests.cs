@@ -100,6 +100,17 @@ public sealed class PipelineEngineTests
     }
 
     [Fact]
+    public void An_agent_that_gives_no_reason_leaves_a_reason_that_says_where_to_look()
+    {
+        // Seen in PipelineFuzzTests (seed 4): a weak planner finished blocked with an empty summary, and the plan's reason was "plan needs a person: ".
+        var blocked = PipelineEngine.Decide(Catalog.Get("plan"), "plan", ExecutionResult.Blocked, "", 0, Policy);
+        var failed = PipelineEngine.Decide(Standard, "develop", ExecutionResult.Fail, " ", 1, Policy);
+
+        Assert.Equal("plan needs a person: the planner gave no reason; its run is in `wilson item show`", blocked.Reason);
+        Assert.Equal("The develop stage failed: the developer gave no reason; its run is in `wilson item show`", failed.Feedback);
+    }
+
+    [Fact]
     public void An_unknown_stage_or_a_cancelled_result_is_not_decided()
     {
         Assert.Throws<ArgumentException>(() => PipelineEngine.Decide(Standard, "deploy", ExecutionResult.Pass, "", 0, Policy));

@@ -60,6 +60,13 @@ public sealed class RoleTools(IWorkStore store, WorkItem item, string role, Plan
             {
                 var title = Text(args, "title").Trim();
                 await CheckRoomAsync(item, title, "finish now with a summary of the plan", ct);
+                var criteria = Strings(args, "acceptance_criteria");
+                if (criteria.All(string.IsNullOrWhiteSpace))
+                {
+                    // Without one the item could never leave Draft: nothing would ever run it, and its plan would never end.
+                    throw new ToolException("acceptance_criteria cannot be empty: give each item at least one criterion a person can check");
+                }
+
                 var kind = Optional(args, "kind") is { } k ? Parse<WorkKind>("kind", k) : WorkKind.Feature;
                 var pipeline = Optional(args, "pipeline");
                 if (kind == WorkKind.Plan != (pipeline == "plan"))
@@ -71,7 +78,7 @@ public sealed class RoleTools(IWorkStore store, WorkItem item, string role, Plan
                 {
                     Title = title,
                     Description = Optional(args, "description") ?? "",
-                    AcceptanceCriteria = Strings(args, "acceptance_criteria"),
+                    AcceptanceCriteria = criteria,
                     DefinitionOfDone = Strings(args, "definition_of_done"),
                     Verification = Steps(args),
                     Dependencies = Strings(args, "depends_on"),

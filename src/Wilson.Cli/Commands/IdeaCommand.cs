@@ -130,16 +130,18 @@ internal static class IdeaCommand
             }
         }
 
-        var (allMerged, verdict) = Verdict(items.Where(i => i.Key != plan.Key && i.Kind != WorkKind.Plan).ToList(), project.Config.DefaultBranch);
+        var (allMerged, verdict) = Verdict(
+            items.FirstOrDefault(i => i.Key == plan.Key) ?? plan, items.Where(i => i.Key != plan.Key && i.Kind != WorkKind.Plan).ToList(), project.Config.DefaultBranch);
         cli.Output.WriteLine(verdict);
         return allMerged ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    // Only what happened: the count of items merged, stuck and waiting; success only when there were items and all are merged.
-    private static (bool AllMerged, string Text) Verdict(List<WorkItem> work, string branch)
+    // Only what happened: the count of items merged, stuck and waiting; success only when there were items, all are
+    // merged and the plan itself is done (a planner that stopped for a person may not have made all of its items).
+    private static (bool AllMerged, string Text) Verdict(WorkItem plan, List<WorkItem> work, string branch)
     {
         var merged = work.Count(i => i.Status == WorkStatus.Done);
-        if (work.Count > 0 && merged == work.Count)
+        if (work.Count > 0 && merged == work.Count && plan.Status == WorkStatus.Done)
         {
             return (true, $"The plan is done: {(merged == 1 ? "its one item is" : $"all {merged} items are")} merged into {branch}.");
         }
@@ -160,6 +162,17 @@ internal static class IdeaCommand
         if (rest > 0)
         {
             parts.Add($"{rest} not finished");
+        }
+
+        if (plan.Status != WorkStatus.Done)
+        {
+            parts.Add($"and the plan itself is {plan.Status switch
+            {
+                WorkStatus.Blocked or WorkStatus.Failed => "blocked",
+                WorkStatus.AwaitingApproval => "waiting for approval",
+                WorkStatus.Cancelled => "cancelled",
+                _ => "not finished",
+            }}");
         }
 
         return (false, $"{string.Join(", ", parts)}. {NeedsYou}");
@@ -201,14 +214,19 @@ internal static class IdeaCommand
     }
 
     // Settled: the plan and its items are each done or wait for a person (blocked, failed, an approval only a person
-    // gives, the plan's own with plan review, or a draft held for that review). A plan that stopped for a person after
-    // making items does not settle them: they are Ready and worked on, as serve would (seen in PipelineFuzzTests, seed 4).
+    // gives, the plan's own with plan review, a draft held for that review, or an item whose dependency waits for one:
+    // it cannot start before a person acts). A plan that stopped for a person after making items does not settle them:
+    // they are Ready and worked on, as serve would. Both seen in PipelineFuzzTests (seeds 4 and 2).
     private static bool Settled(WorkItem plan, IReadOnlyList<WorkItem> items, HashSet<string> awaitingAPerson)
     {
-        bool WaitsForAPerson(WorkItem item) =>
-            item.Status is WorkStatus.Blocked or WorkStatus.Failed or WorkStatus.Cancelled or WorkStatus.Draft || awaitingAPerson.Contains(item.Key);
+        var byKey = items.ToDictionary(i => i.Key, StringComparer.Ordinal);
+        bool WaitsForAPerson(WorkItem item, HashSet<string> seen) =>
+            item.Status is WorkStatus.Blocked or WorkStatus.Failed or WorkStatus.Cancelled or WorkStatus.Draft
+            || awaitingAPerson.Contains(item.Key)
+            || (item.Status == WorkStatus.Ready && item.Dependencies.Any(d =>
+                byKey.TryGetValue(d, out var dependency) && dependency.Status != WorkStatus.Done && seen.Add(d) && WaitsForAPerson(dependency, seen)));
 
-        return items.Any(i => i.Key == plan.Key) && items.All(i => i.Status == WorkStatus.Done || WaitsForAPerson(i));
+        return byKey.ContainsKey(plan.Key) && items.All(i => i.Status == WorkStatus.Done || WaitsForAPerson(i, [i.Key]));
     }
 
     private static string Title(string idea)

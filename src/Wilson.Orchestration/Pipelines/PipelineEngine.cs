@@ -23,6 +23,12 @@ public static class PipelineEngine
     public static StageDecision Decide(Pipeline pipeline, string stageName, ExecutionResult result, string summary, int failuresInARow, RetryPolicy policy)
     {
         var stage = pipeline.FindStage(stageName) ?? throw new ArgumentException($"pipeline '{pipeline.Name}' has no stage '{stageName}'", nameof(stageName));
+        if (result != ExecutionResult.Pass && string.IsNullOrWhiteSpace(summary))
+        {
+            // An agent may fail or block with an empty summary; the reason a person reads must still say where to look.
+            summary = $"the {stage.Role ?? "agent"} gave no reason; its run is in `wilson item show`";
+        }
+
         return result switch
         {
             ExecutionResult.Pass => Passed(pipeline, stage, summary),

@@ -83,6 +83,20 @@ public sealed class RoleToolsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_item_without_a_criterion_is_refused_rather_than_left_a_draft_nothing_runs()
+    {
+        // Seen in PipelineFuzzTests (seed 1): a weak model's item without criteria stayed Draft, and idea --wait waited for it for ever.
+        var none = await Assert.ThrowsAsync<Wilson.Agents.Workspaces.ToolException>(
+            () => CallAsync("planner", "create_item", """{"title":"Cart","acceptance_criteria":[]}"""));
+        var blank = await Assert.ThrowsAsync<Wilson.Agents.Workspaces.ToolException>(
+            () => CallAsync("planner", "create_item", """{"title":"Cart","acceptance_criteria":[" ",""]}"""));
+
+        Assert.Equal("acceptance_criteria cannot be empty: give each item at least one criterion a person can check", none.Message);
+        Assert.Equal(none.Message, blank.Message);
+        Assert.Equal(2, (await _store.ListItemsAsync(_project.Id, ItemQuery.All, Ct)).Count);
+    }
+
+    [Fact]
     public async Task Create_item_offers_the_projects_pipelines_and_no_plans_unless_nesting_allows()
     {
         var flat = new RoleTools(_store, _plan, "planner", new PlanRules { Pipelines = ["standard", "tdd", "plan"] }).All()[0].Schema;
