@@ -5,7 +5,9 @@ namespace Wilson.Cli.Tests;
 /// <summary>
 /// The project a pipeline fuzz run works on: a small shell project whose tests are real (<c>sh test.sh</c> runs
 /// every <c>tests/t_*.sh</c>), initialised with <c>wilson init --profile mid</c>, its models pointed at the fake
-/// server on the case's protocol, and bounds tight enough that a weak model's run ends in seconds:
+/// server on the case's protocol (on Ollama the mid profile's own two models; on OpenAI and Anthropic an able and a
+/// weak model written by hand), each purpose routed to the model the case gives it, and bounds tight (but such as a
+/// person might set) so that a weak model's run ends in seconds:
 /// <list type="bullet">
 /// <item><c>planning.max_items: 4</c>: a plan holds at most four items, bugs included.</item>
 /// <item><c>models.budgets.item_tokens</c> (<see cref="ItemTokens"/>): an item's model calls stop there, and the item waits for a person.</item>
@@ -75,9 +77,7 @@ internal sealed class FuzzProject : IDisposable
     private static string Configure(string config, FuzzCase fuzzCase, Uri server)
     {
         var (able, weak) = FuzzTeam.Models(fuzzCase);
-        config = config
-            .Replace("test_command: \"\"", $"test_command: {TestCommand}", StringComparison.Ordinal)
-            .Replace("duration: 5m", "duration: 1m", StringComparison.Ordinal);
+        config = config.Replace("test_command: \"\"", $"test_command: {TestCommand}", StringComparison.Ordinal);
         var models = config.IndexOf("models:\n", StringComparison.Ordinal);
         Assert.True(models > 0, $"the mid profile has no models section:\n{config}");
         var purposes = "  purposes:\n    chat: " + able + "\n" +

@@ -9,10 +9,10 @@ namespace Wilson.Cli.Tests;
 /// purposes the case gives it, and an able one for the rest, whose turns do each job the plainest honest way
 /// (<see cref="HonestAgents"/>) and, as a planner, make the case's number of items: two trivial ones (their test,
 /// security and docs stages pass by their checks), one that depends on the first, a standard one, and a fifth that the
-/// plan has no room for. Real teams mix models like this (the mid profile routes docs to a 3B model), and it lets a run reach
-/// the stages after the roles the weak model fails. The first two items, when the able developer writes them, each pass
-/// their tests alone but not together (one renames <c>add</c>, the other's new test calls it): only the tests the merge
-/// runs on the default branch stop the second.
+/// plan has no room for. Real teams mix models like this (the mid profile routes docs to a 3B model), and it lets a run
+/// reach the stages after the roles the weak model fails. The first two items, when the able developer writes them, each
+/// pass their tests alone but not together (one renames <c>add</c>, the other's new test calls it): only the tests the
+/// merge runs on the default branch stop the second.
 /// </summary>
 internal static class FuzzTeam
 {
@@ -61,6 +61,7 @@ internal static class FuzzTeam
 
         script.Turns.Add(Turn(able, "planning.max_items", "finish", """{"result":"pass","summary":"the plan is full"}"""));
         script.Turns.Add(Turn(able, "created T-", "finish", string.Create(CultureInfo.InvariantCulture, $$"""{"result":"pass","summary":"{{fuzzCase.PlannedItems}} items"}""")));
+
         // The first two items' code, once each (a send-back finds the plainest developer); then the plainest agents.
         foreach (var change in Changes.GroupBy(c => c.Briefing))
         {

@@ -19,7 +19,8 @@ namespace Wilson.Cli.Tests;
 /// <item>Items stay within the plan's bounds, and only a plan's planner (or a tester or security agent reporting a bug) creates them.</item>
 /// <item>Nothing reaches the default branch without its tests passing there.</item>
 /// <item>No summary claims work that was not done: the verdict agrees with the store, a pass has its evidence in its transcript.</item>
-/// <item>Every item ends where a person can see it (Done, Blocked with a reason, Failed, Cancelled, awaiting a person's approval).</item>
+/// <item>Every item ends where a person can see it (Done, Blocked or Failed with a reason, Cancelled, awaiting a person's
+/// approval, or Ready behind a dependency that waits for a person), never Running with nobody on it nor Ready forgotten.</item>
 /// <item>Wilson never crashes.</item>
 /// <item>Spend stays within the item budget, give or take the one call the budget cannot see the end of.</item>
 /// </list>
