@@ -85,15 +85,8 @@ internal static class DatabaseBench
             $"p99 <= {WakeupTargetMs:0} ms", burst.P99 <= WakeupTargetMs));
         report.Add(new ReportRow(name, "wake-up p50 / p99 ms (one in flight)", $"{paced.P50:0.000} / {paced.P99:0.000}"));
 
-        // The same runs again with a subscriber reading every event, as in a Wilson host.
-        var watched = await TestStores.RegisterAsync(store, $"watched-{Guid.NewGuid():N}", cancellationToken);
-        await using var subscriber = await EventSubscriber.StartAsync(store, watched.Id, cancellationToken);
-        var watchedEnqueue = await EnqueueScenario.RunAsync(store, watched.Id, options.Items, options.BatchSize, cancellationToken);
-        Console.WriteLine($"with a subscriber: enqueue {watchedEnqueue}");
-        var watchedClaims = await RunClaimCompleteAsync(store, watched.Id, options, "with a subscriber: ", cancellationToken);
-        Console.WriteLine($"  the subscriber read {subscriber.Received:#,0} events");
-        report.Add(new ReportRow(name, "enqueue items/s, a subscriber watching", $"{watchedEnqueue.PerSecond:#,0}"));
-        report.Add(new ReportRow(name, "claim->complete items/s, a subscriber watching", $"{watchedClaims.Throughput.PerSecond:#,0}"));
+        // The same claims again with subscribers reading every event, as in a Wilson host.
+        await SubscriberScenario.RunAsync(store, name, options, report, cancellationToken);
     }
 
     // The round whose figure is the median (the middle one of an odd count, the upper middle of an even one).

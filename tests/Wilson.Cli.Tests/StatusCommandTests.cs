@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
+using Wilson.Core.Workers;
 using Wilson.Core.Workflow;
 using Wilson.Storage;
 
@@ -94,27 +95,53 @@ public sealed class StatusCommandTests
     }
 
     [Fact]
-    public async Task Status_ShowsWhatTheAgentOnARunningItemIsDoing()
+    public async Task Status_ShowsWhatTheWorkerOnARunningItemIsDoing_FromItsStatusInTheStore()
     {
         using var repository = await TempGitRepository.CreateInitialisedAsync();
         await Cli.RunAsync(repository.Path, "item", "add", "Busy", "-c", "x");
-        await using (var store = await WorkStoreFactory.OpenAsync(
-            DatabaseLocation.Sqlite(repository.Combine(".wilson", "wilson.db")), new WorkflowStateMachine(PipelineCatalog.BuiltIn()), TimeProvider.System, CancellationToken.None))
-        {
-            var claimed = (await store.ClaimAsync(new ClaimRequest("host-1-w3", TimeSpan.FromMinutes(5)), CancellationToken.None))!;
-            var execution = await store.StartExecutionAsync(
-                new Wilson.Core.Executions.NewExecution(claimed.ProjectId, claimed.Key, claimed.Stage, "planner", "host-1-w3"), Actor.Agent("planner"), CancellationToken.None);
-            await store.AppendTranscriptStepAsync(execution.Id, new Wilson.Core.Executions.TranscriptStep(1, "reading", "[]", "[]", TimeProvider.System.GetUtcNow()), CancellationToken.None);
-            await store.AppendEventAsync(new Wilson.Core.Events.NewEvent(claimed.ProjectId, claimed.Key, Wilson.Core.Events.EventTypes.AgentModel, Actor.Agent("planner"),
-                JsonSerializer.Serialize(new { executionId = execution.Id, stage = claimed.Stage, text = "qwen2.5-coder:7b" })), CancellationToken.None);
-        }
+        await ClaimAsync(repository, "host-1-w3", step: 4);
 
         var json = await Cli.RunAsync(repository.Path, "status", "--json");
         var text = await Cli.RunAsync(repository.Path, "status");
 
-        var agent = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("agents")[0];
-        Assert.Equal(("T-1", "host-1-w3", "planner", "qwen2.5-coder:7b", 1),
-            (agent.GetProperty("item").GetString(), agent.GetProperty("worker").GetString(), agent.GetProperty("role").GetString(), agent.GetProperty("model").GetString(), agent.GetProperty("step").GetInt32()));
-        Assert.Contains("planner on qwen2.5-coder:7b, step 1", text.Stdout, StringComparison.Ordinal);
+        var worker = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("workers")[0];
+        Assert.Equal(("T-1", "host-1-w3", "planner", "qwen2.5-coder:7b", 4, false),
+            (worker.GetProperty("itemKey").GetString(), worker.GetProperty("worker").GetString(), worker.GetProperty("role").GetString(),
+             worker.GetProperty("model").GetString(), worker.GetProperty("step").GetInt32(), worker.GetProperty("paused").GetBoolean()));
+        Assert.Contains("planner on qwen2.5-coder:7b, step 4", text.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("paused", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StatusAndItemShow_ARunningItemPaused_SayWhoPausedItAndSinceWhen()
+    {
+        using var repository = await TempGitRepository.CreateInitialisedAsync();
+        await Cli.RunAsync(repository.Path, "item", "add", "Busy", "-c", "x");
+        await ClaimAsync(repository, "host-1-w3", step: 2);
+
+        var pause = await Cli.RunAsync(repository.Path, "pause", "T-1", "--reason", "let me look");
+        var status = await Cli.RunAsync(repository.Path, "status");
+        var show = await Cli.RunAsync(repository.Path, "item", "show", "T-1");
+
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+        var pausedBy = $"paused by {Actor.CurrentUser().Name} ";
+        Assert.Contains(pausedBy, Assert.Single(status.Stdout.Split('\n'), l => l.Contains("T-1", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var agent = Assert.Single(show.Stdout.Split('\n'), l => l.Contains("Agent", StringComparison.Ordinal));
+        Assert.Contains("planner on qwen2.5-coder:7b, step 2", agent, StringComparison.Ordinal);
+        Assert.Contains(pausedBy, agent, StringComparison.Ordinal);
+        Assert.Contains("s ago", agent, StringComparison.Ordinal);
+    }
+
+    // Claims T-1 as a worker of another process would, and writes its status as that worker does.
+    private static async Task ClaimAsync(TempGitRepository repository, string worker, int step)
+    {
+        await using var store = await WorkStoreFactory.OpenAsync(
+            DatabaseLocation.Sqlite(repository.Combine(".wilson", "wilson.db")), new WorkflowStateMachine(PipelineCatalog.BuiltIn()), TimeProvider.System, CancellationToken.None);
+        var claimed = (await store.ClaimAsync(new ClaimRequest(worker, TimeSpan.FromMinutes(5)), CancellationToken.None))!;
+        await store.SaveWorkerAsync(new WorkerStatus
+        {
+            Worker = worker, Machine = "host-1", ProjectId = claimed.ProjectId, ItemKey = claimed.Key, Stage = claimed.Stage, Role = "planner",
+            Model = "qwen2.5-coder:7b", Step = step, StartedAt = TimeProvider.System.GetUtcNow(), LastProgressAt = TimeProvider.System.GetUtcNow(),
+        }, CancellationToken.None);
     }
 }

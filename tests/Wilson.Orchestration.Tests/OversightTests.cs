@@ -21,7 +21,7 @@ public sealed class OversightTests : IAsyncLifetime
 
     private OrchestratorFixture _fixture = null!;
 
-    private PersonOversight Oversight => new(_fixture.Store, _fixture.Project, _fixture.Pipelines);
+    private PersonOversight Oversight => new(_fixture.Store, _fixture.Project, _fixture.Pipelines, TimeProvider.System);
 
     public async Task InitializeAsync() => _fixture = await OrchestratorFixture.StartAsync(
     [
@@ -64,6 +64,11 @@ public sealed class OversightTests : IAsyncLifetime
 
         await Oversight.PauseAsync("T-1", "let me look", Ada, Ct);
         await Eventually.True(() => run.Orchestrator.Workers is [{ Paused: true }], "the worker shows paused", Patience);
+        // As another process reads it: the store's worker status, and the item itself.
+        await Eventually.TrueAsync(
+            async () => await _fixture.Store.ListWorkersAsync(_fixture.Project.Id, Ct) is [{ ItemKey: "T-1", Paused: true, PausedBy.Name: "ada", Step: > 0 }],
+            "the store shows the run paused by ada", Patience);
+        Assert.Equal((true, Ada), ((await _fixture.ItemAsync("T-1")).Context.RunPaused, (await _fixture.ItemAsync("T-1")).Context.RunPausedBy));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         var paused = (await _fixture.Store.GetExecutionAsync((await ExecutionsAsync("T-1"))[0].Id, Ct))!;
@@ -73,6 +78,8 @@ public sealed class OversightTests : IAsyncLifetime
         await Oversight.ResumeAsync("T-1", "go on", Ada, Ct);
         await Eventually.TrueAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval), "Slow finishes after the resume", Patience);
         await StopAsync(run);
+        Assert.Empty(await _fixture.Store.ListWorkersAsync(_fixture.Project.Id, Ct));
+        Assert.Null((await _fixture.ItemAsync("T-1")).Context.RunPausedBy);
 
         var develop = (await ExecutionsAsync("T-1"))[0];
         Assert.Equal(("develop", ExecutionResult.Pass, "both done"), (develop.Stage, develop.Result!.Value, develop.Summary));

@@ -9,6 +9,7 @@ using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
+using Wilson.Core.Workers;
 using Wilson.Core.Workflow;
 
 namespace Wilson.Cli.Commands;
@@ -206,7 +207,10 @@ internal static class ItemCommands
             }
 
             var executions = await project.Store.ListExecutionsAsync(project.Project.Id, item.Key, cancellationToken);
-            cli.Output.Console.Write(Describe(item, executions, cli.Time));
+            var worker = item.Lease is { } lease
+                ? (await project.Store.ListWorkersAsync(project.Project.Id, cancellationToken)).FirstOrDefault(w => w.Worker == lease.Owner)
+                : null;
+            cli.Output.Console.Write(Describe(item, executions, worker, cli.Time));
             return ExitCodes.Success;
         });
         return command;
@@ -300,7 +304,7 @@ internal static class ItemCommands
             + $"statuses: {string.Join(", ", statuses)}; stages: {string.Join(", ", stages)}";
     }
 
-    private static Grid Describe(WorkItem item, IReadOnlyList<Execution> executions, TimeProvider time)
+    private static Grid Describe(WorkItem item, IReadOnlyList<Execution> executions, WorkerStatus? worker, TimeProvider time)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         void Row(string name, IRenderable value) => grid.AddRow(new Markup($"[bold]{name}[/]"), value);
@@ -333,6 +337,15 @@ internal static class ItemCommands
         if (item.PausedFrom is { } pausedFrom)
         {
             TextRow("Paused from", pausedFrom.ToString());
+        }
+
+        if (item.Status == WorkStatus.Running)
+        {
+            TextRow("Agent", ItemDisplay.Worker(item, worker, time) + (ItemDisplay.Paused(item, worker, time) is null ? "" : " (it waits before its next step; `wilson resume` lets it go on)"));
+        }
+        else if (ItemDisplay.Paused(item, worker, time) is { } paused)
+        {
+            TextRow("Runs", $"{paused}: its next run waits before its first step until `wilson resume`");
         }
 
         TextRow("Version", item.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Wilson.Core.Items;
+using Wilson.Core.Workers;
 
 namespace Wilson.Cli.Commands;
 
@@ -39,5 +40,30 @@ internal static class ItemDisplay
             : span.TotalMinutes >= 1 ? $"{span.Minutes}m {span.Seconds}s"
             : $"{span.Seconds}s";
         return delta >= TimeSpan.Zero ? $"in {text}" : $"{text} ago";
+    }
+
+    /// <summary>What the agent on a running item is doing ("planner on qwen2.5-coder:7b, step 3, for 2m 5s"), and whether it is paused.</summary>
+    public static string Worker(WorkItem item, WorkerStatus? worker, TimeProvider time)
+    {
+        var paused = Paused(item, worker, time);
+        if (worker is null)
+        {
+            return paused ?? "-";
+        }
+
+        var doing = $"{worker.Role}{(worker.Model is null ? "" : $" on {worker.Model}")}, step {worker.Step}, for {Relative(worker.StartedAt, time).Replace(" ago", "", StringComparison.Ordinal)}";
+        return paused is null ? doing : $"{doing}; {paused}";
+    }
+
+    /// <summary>
+    /// "paused by ada 2m 0s ago" when a person holds the item's runs (kept on the item, so it shows at once and after a
+    /// restart) or the worker is paused (the project's pause); null otherwise.
+    /// </summary>
+    public static string? Paused(WorkItem item, WorkerStatus? worker, TimeProvider time)
+    {
+        string Said(Core.Workflow.Actor? by, DateTimeOffset? at) => $"paused by {by?.Name ?? "a person"}{(at is { } since ? $" {Relative(since, time)}" : "")}";
+        return item.Context.RunPaused ? Said(item.Context.RunPausedBy, item.Context.RunPausedAt)
+            : worker is { Paused: true } ? Said(worker.PausedBy, worker.PausedAt)
+            : null;
     }
 }

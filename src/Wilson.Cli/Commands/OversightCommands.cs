@@ -28,8 +28,8 @@ internal static class OversightCommands
     ];
 
     /// <summary>The oversight service for the project, with the key as the project spells it.</summary>
-    public static (PersonOversight Oversight, string Key) For(ProjectContext project, string keyText) =>
-        (new PersonOversight(project.Store, project.Project, project.Pipelines), ProjectContext.ParseKey(keyText));
+    public static (PersonOversight Oversight, string Key) For(CliContext cli, ProjectContext project, string keyText) =>
+        (new PersonOversight(project.Store, project.Project, project.Pipelines, cli.Time), ProjectContext.ParseKey(keyText));
 
     // defaultReason: the reason when none is given; null makes --reason required.
     private static Command Decision(
@@ -42,7 +42,7 @@ internal static class OversightCommands
         command.SetCliAction(environment, options, async (cli, cancellationToken) =>
         {
             await using var project = await cli.OpenProjectAsync(cancellationToken);
-            var (oversight, itemKey) = For(project, cli.Get(key));
+            var (oversight, itemKey) = For(cli, project, cli.Get(key));
             var why = cli.Get(reason) is { Length: > 0 } given ? given.Trim() : defaultReason ?? "";
             cli.Output.WriteLine(await act(oversight, itemKey, why, cancellationToken));
             return ExitCodes.Success;
@@ -60,7 +60,7 @@ internal static class OversightCommands
         command.SetCliAction(environment, options, async (cli, cancellationToken) =>
         {
             await using var project = await cli.OpenProjectAsync(cancellationToken);
-            var (oversight, itemKey) = For(project, cli.Get(key));
+            var (oversight, itemKey) = For(cli, project, cli.Get(key));
             var why = cli.Get(reason) is { Length: > 0 } given ? given.Trim() : "reassigned from the command line";
             var item = await oversight.ReassignAsync(itemKey, cli.Get(role), cli.Get(model), [.. project.Config.Models.Models.Keys], why, Actor.CurrentUser(), cancellationToken);
             cli.Output.WriteLine($"{itemKey} reassigned: role {item.Context.Role ?? "of each stage"}, model {item.Context.Model ?? "as routed"}; from its next run");
@@ -77,7 +77,7 @@ internal static class OversightCommands
         command.SetCliAction(environment, options, async (cli, cancellationToken) =>
         {
             await using var project = await cli.OpenProjectAsync(cancellationToken);
-            var (oversight, itemKey) = For(project, cli.Get(key));
+            var (oversight, itemKey) = For(cli, project, cli.Get(key));
             await oversight.FeedbackAsync(itemKey, cli.Get(text), Actor.CurrentUser(), cancellationToken);
             cli.Output.WriteLine($"feedback left on {itemKey}: its agent reads it at its next turn");
             return ExitCodes.Success;

@@ -67,7 +67,7 @@ internal static class PauseResumeCommands
     private static async Task<int> SetItemAsync(
         CliContext cli, ProjectContext project, string keyText, bool pause, string reason, CancellationToken cancellationToken)
     {
-        var (oversight, key) = OversightCommands.For(project, keyText);
+        var (oversight, key) = OversightCommands.For(cli, project, keyText);
         var before = await project.GetItemAsync(key, cancellationToken);
         var item = pause
             ? await oversight.PauseAsync(key, reason, Actor.CurrentUser(), cancellationToken)

@@ -14,7 +14,7 @@ internal static class RetryCommand
         command.SetCliAction(environment, options, async (cli, cancellationToken) =>
         {
             await using var project = await cli.OpenProjectAsync(cancellationToken);
-            var (oversight, itemKey) = OversightCommands.For(project, cli.Get(key));
+            var (oversight, itemKey) = OversightCommands.For(cli, project, cli.Get(key));
             var why = cli.Get(reason) is { Length: > 0 } given ? given.Trim() : "retried from the command line";
             var retried = await oversight.RetryAsync(itemKey, why, Actor.CurrentUser(), cancellationToken);
             if (cli.Json)

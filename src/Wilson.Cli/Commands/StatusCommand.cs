@@ -2,11 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Wilson.Cli.Projects;
-using System.Text.Json;
-using Wilson.Core.Events;
-using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Storage;
+using Wilson.Core.Workers;
 
 namespace Wilson.Cli.Commands;
 
@@ -20,46 +18,21 @@ internal static class StatusCommand
         {
             await using var project = await cli.OpenProjectAsync(cancellationToken);
             var summary = await project.Store.GetStatusAsync(project.Project.Id, cancellationToken);
-            var agents = await AgentsAsync(project, summary.Running, cancellationToken);
+            // Written by the workers themselves on every step and heartbeat, whichever process runs them.
+            var workers = await project.Store.ListWorkersAsync(project.Project.Id, cancellationToken);
             if (cli.Json)
             {
-                cli.Output.WriteJson(new StatusReport(project.Project.Name, summary.ProjectPaused, summary.Counts, summary.Running, summary.DeadLetter, agents));
+                cli.Output.WriteJson(new StatusReport(project.Project.Name, summary.ProjectPaused, summary.Counts, summary.Running, summary.DeadLetter, workers));
                 return ExitCodes.Success;
             }
 
-            Write(cli.Output.Console, project, summary, agents, cli.Time);
+            Write(cli.Output.Console, project, summary, workers, cli.Time);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    // What each running item's agent is doing, read from its open execution: any process's workers show.
-    private static async Task<List<RunningAgent>> AgentsAsync(ProjectContext project, IReadOnlyList<WorkItem> running, CancellationToken cancellationToken)
-    {
-        var agents = new List<RunningAgent>();
-        foreach (var item in running)
-        {
-            var open = (await project.Store.ListExecutionsAsync(project.Project.Id, item.Key, cancellationToken)).LastOrDefault(e => e.EndedAt is null);
-            if (open is not null && await project.Store.GetExecutionAsync(open.Id, cancellationToken) is { } execution)
-            {
-                agents.Add(new RunningAgent(item.Key, execution.Worker, execution.Stage, execution.Role,
-                    await ModelOfAsync(project, execution, cancellationToken), execution.Transcript.Count, execution.StartedAt));
-            }
-        }
-
-        return agents;
-    }
-
-    // The model answering the run, as its agent.model events said (the execution records it only when it ends).
-    private static async Task<string?> ModelOfAsync(ProjectContext project, Execution execution, CancellationToken cancellationToken)
-    {
-        var events = await project.Store.ReadEventsAsync(new EventQuery { ProjectId = project.Project.Id, ItemKey = execution.ItemKey, Limit = 100_000 }, cancellationToken);
-        return events.LastOrDefault(e => e.Type == EventTypes.AgentModel && JsonDocument.Parse(e.PayloadJson).RootElement.GetProperty("executionId").GetInt64() == execution.Id) is { } said
-            ? JsonDocument.Parse(said.PayloadJson).RootElement.GetProperty("text").GetString()
-            : null;
-    }
-
-    private static void Write(IAnsiConsole console, ProjectContext project, StatusSummary summary, IReadOnlyList<RunningAgent> agents, TimeProvider time)
+    private static void Write(IAnsiConsole console, ProjectContext project, StatusSummary summary, IReadOnlyList<WorkerStatus> workers, TimeProvider time)
     {
         console.MarkupLine(summary.ProjectPaused
             ? $"Project [bold]{Markup.Escape(project.Project.Name)}[/]: [yellow]paused[/] (no item is started; resume with `wilson resume --all`)"
@@ -85,12 +58,12 @@ internal static class StatusCommand
             var running = new Table().Title("Running").AddColumns("Key", "Title", "Stage", "Agent", "Owner", "Lease expires");
             foreach (var item in summary.Running)
             {
-                var agent = agents.FirstOrDefault(a => a.Item == item.Key);
+                var worker = workers.FirstOrDefault(w => w.ItemKey == item.Key && w.Worker == item.Lease?.Owner);
                 running.AddRow(
                     new Text(item.Key),
                     new Text(item.Title),
                     new Text(item.Stage),
-                    new Text(agent is null ? "-" : $"{agent.Role}{(agent.Model is null ? "" : $" on {agent.Model}")}, step {agent.Step}, for {ItemDisplay.Relative(agent.StartedAt, time).Replace(" ago", "", StringComparison.Ordinal)}"),
+                    new Text(ItemDisplay.Worker(item, worker, time)),
                     new Text(item.Lease?.Owner ?? "-"),
                     new Text(item.Lease is { } lease ? $"{ItemDisplay.Time(lease.ExpiresAt, time)} ({ItemDisplay.Relative(lease.ExpiresAt, time)})" : "-"));
             }

@@ -1,5 +1,6 @@
 using Wilson.Core.Items;
 using Wilson.Core.Storage;
+using Wilson.Core.Workers;
 
 namespace Wilson.Cli.Commands;
 
@@ -10,7 +11,4 @@ internal sealed record StatusReport(
     IReadOnlyList<StageStatusCount> Counts,
     IReadOnlyList<WorkItem> Running,
     IReadOnlyList<WorkItem> DeadLetter,
-    IReadOnlyList<RunningAgent> Agents);
-
-/// <summary>What the agent on a running item is doing: its worker, role, step, and since when (from its open execution).</summary>
-internal sealed record RunningAgent(string Item, string Worker, string Stage, string Role, string? Model, int Step, DateTimeOffset StartedAt);
+    IReadOnlyList<WorkerStatus> Workers);

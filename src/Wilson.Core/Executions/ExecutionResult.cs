@@ -11,6 +11,9 @@ public enum ExecutionResult
     /// <summary>The agent needs a person: a question, or it was stuck.</summary>
     Blocked,
 
-    /// <summary>Stopped from outside: cancelled by a person, or its process died and recovery closed it.</summary>
+    /// <summary>Stopped from outside: cancelled by a person, or Wilson stopped while it ran.</summary>
     Cancelled,
+
+    /// <summary>Its process died mid-run (killed, crashed, the machine went down): the lease sweep closed it.</summary>
+    Abandoned,
 }

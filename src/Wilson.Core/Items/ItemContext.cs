@@ -17,4 +17,10 @@ public sealed record ItemContext
 
     /// <summary>True while a person holds the item's runs paused (mid-run): each run waits before its next step until resumed.</summary>
     public bool RunPaused { get; init; }
+
+    /// <summary>Who paused the item's runs (null when not paused, or paused before this was kept).</summary>
+    public Workflow.Actor? RunPausedBy { get; init; }
+
+    /// <summary>Since when the item's runs are paused.</summary>
+    public DateTimeOffset? RunPausedAt { get; init; }
 }

@@ -3,6 +3,7 @@ using Wilson.Core.Events;
 using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Projects;
+using Wilson.Core.Workers;
 using Wilson.Core.Workflow;
 
 namespace Wilson.Core.Storage;
@@ -124,4 +125,16 @@ public interface IWorkStore : IAsyncDisposable
 
     /// <summary>The item's notes not yet delivered, oldest first, marked delivered: each is taken once.</summary>
     Task<IReadOnlyList<Feedback>> TakeFeedbackAsync(long projectId, string itemKey, CancellationToken cancellationToken);
+
+    /// <summary>Writes what a worker is doing now (insert or replace by worker name), with the store's time as its update.</summary>
+    Task SaveWorkerAsync(WorkerStatus status, CancellationToken cancellationToken);
+
+    /// <summary>Removes a worker's status: its run ended. Removing one that is not there is not an error.</summary>
+    Task RemoveWorkerAsync(string worker, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What the workers of a project (or of every project) are doing, by item key: one indexed read, whichever
+    /// process runs them. A worker whose process died stays listed until the lease sweep finds its item's lease expired.
+    /// </summary>
+    Task<IReadOnlyList<WorkerStatus>> ListWorkersAsync(long? projectId, CancellationToken cancellationToken);
 }

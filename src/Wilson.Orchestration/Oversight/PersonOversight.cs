@@ -15,7 +15,7 @@ namespace Wilson.Orchestration.Oversight;
 /// to develop with the reason), cancel, retry from the dead letter, reset to a stage, skip a stage,
 /// force-complete. An action that makes no sense where the item is is refused saying why, and changes nothing.
 /// </summary>
-public sealed class PersonOversight(IWorkStore store, Project project, PipelineCatalog pipelines)
+public sealed class PersonOversight(IWorkStore store, Project project, PipelineCatalog pipelines, TimeProvider time)
 {
     public async Task<Project> PauseProjectAsync(bool pause, string reason, Actor actor, CancellationToken cancellationToken) =>
         await store.SetProjectPausedAsync(project.Id, pause, reason, actor, cancellationToken);
@@ -168,8 +168,11 @@ public sealed class PersonOversight(IWorkStore store, Project project, PipelineC
     }
 
 
-    private async Task<WorkItem> HoldRunsAsync(WorkItem item, bool paused, Actor actor, CancellationToken cancellationToken) =>
-        Require(await store.EditItemAsync(project.Id, item.Key, new ItemEdit { Context = item.Context with { RunPaused = paused } }, item.Version, actor, cancellationToken));
+    private async Task<WorkItem> HoldRunsAsync(WorkItem item, bool paused, Actor actor, CancellationToken cancellationToken)
+    {
+        var context = item.Context with { RunPaused = paused, RunPausedBy = paused ? actor : null, RunPausedAt = paused ? time.GetUtcNow() : null };
+        return Require(await store.EditItemAsync(project.Id, item.Key, new ItemEdit { Context = context }, item.Version, actor, cancellationToken));
+    }
 
     private async Task<WorkItem> ItemAsync(string key, CancellationToken cancellationToken) =>
         await store.GetItemAsync(project.Id, key, cancellationToken)

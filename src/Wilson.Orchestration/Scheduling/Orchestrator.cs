@@ -8,6 +8,7 @@ using Wilson.Core.Projects;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 using Wilson.Orchestration.Merging;
+using Wilson.Core.Workers;
 using Wilson.Orchestration.Workers;
 
 namespace Wilson.Orchestration.Scheduling;
@@ -208,7 +209,7 @@ public sealed class Orchestrator(
         {
             foreach (var running in _running.Values)
             {
-                Steer(running, e.Type == EventTypes.ProjectPaused);
+                Steer(running, e, e.Type == EventTypes.ProjectPaused);
             }
 
             return;
@@ -222,10 +223,10 @@ public sealed class Orchestrator(
         switch (e.Type)
         {
             case EventTypes.RunPaused:
-                Steer(worker, pause: true);
+                Steer(worker, e, pause: true);
                 break;
             case EventTypes.RunResumed:
-                Steer(worker, pause: false);
+                Steer(worker, e, pause: false);
                 break;
             case EventTypes.ItemFeedback when e.Actor.Kind == ActorKind.Person:
                 await worker.DeliverFeedbackAsync(cancellationToken);
@@ -241,15 +242,15 @@ public sealed class Orchestrator(
     private async Task<bool> StillHoldsAsync(Worker worker, CancellationToken cancellationToken) =>
         await store.GetItemAsync(project.Id, worker.Item.Key, cancellationToken) is { Status: WorkStatus.Running, Lease: { } lease } && lease.Owner == worker.Name;
 
-    private static void Steer(Worker worker, bool pause)
+    private static void Steer(Worker worker, WorkEvent e, bool pause)
     {
         if (pause)
         {
-            worker.Steering.Pause();
+            worker.Pause(e.Actor, e.At);
         }
         else
         {
-            worker.Steering.Resume();
+            worker.Resume();
         }
     }
 

@@ -5,6 +5,7 @@ using Wilson.Core.Executions;
 using Wilson.Core.Items;
 using Wilson.Core.Pipelines;
 using Wilson.Core.Storage;
+using Wilson.Core.Workers;
 using Wilson.Core.Workflow;
 using Wilson.Llm.Usage;
 using Wilson.Orchestration.Pipelines;
@@ -23,7 +24,13 @@ internal sealed class Worker(
     string name, WorkItem claimed, Pipeline pipeline, IWorkStore store, IStageRunner stages, OrchestratorOptions options, TimeProvider time)
 {
     private readonly AgentSteering _steering = new();
-    private WorkerStatus _status = new(name, claimed.Key, claimed.Stage, pipeline.FindStage(claimed.Stage)?.Role ?? "", null, 0, time.GetUtcNow());
+    private readonly WorkerStatusRecorder _recorder = new(store);
+    private readonly Lock _statusLock = new();
+    private WorkerStatus _status = new()
+    {
+        Worker = name, Machine = Environment.MachineName, ProjectId = claimed.ProjectId, ItemKey = claimed.Key, Stage = claimed.Stage,
+        Role = claimed.Context.Role ?? pipeline.FindStage(claimed.Stage)?.Role ?? "", StartedAt = time.GetUtcNow(), LastProgressAt = time.GetUtcNow(),
+    };
     private bool _leaseLost;
     private bool _completing;
     private CancellationTokenSource? _run;
@@ -34,7 +41,8 @@ internal sealed class Worker(
 
     public AgentSteering Steering => _steering;
 
-    public WorkerStatus Status => Volatile.Read(ref _status) with { Paused = _steering.Paused };
+    /// <summary>What the worker is doing; written to the store as it changes, so other processes see it too.</summary>
+    public WorkerStatus Status => Volatile.Read(ref _status);
 
     /// <summary>When the item may run again, if the worker sent it back to wait.</summary>
     public DateTimeOffset? RetryAt { get; private set; }
@@ -53,14 +61,19 @@ internal sealed class Worker(
         var failures = 0;
         try
         {
-            await PublishAsync(EventTypes.WorkerStarted, new { worker = name, stage = stage.Name, role }, run.Token);
-            var executions = await store.ListExecutionsAsync(claimed.ProjectId, claimed.Key, run.Token);
-            failures = FailuresInARow(executions);
             if (claimed.Context.RunPaused)
             {
                 // Paused by a person in an earlier run (that process may have died): this run waits too.
-                _steering.Pause();
+                Pause(claimed.Context.RunPausedBy ?? Actor.System, claimed.Context.RunPausedAt ?? time.GetUtcNow());
             }
+            else
+            {
+                _recorder.Record(Status);
+            }
+
+            await PublishAsync(EventTypes.WorkerStarted, new { worker = name, stage = stage.Name, role }, run.Token);
+            var executions = await store.ListExecutionsAsync(claimed.ProjectId, claimed.Key, run.Token);
+            failures = FailuresInARow(executions);
 
             handoff = executions.LastOrDefault(e => e.Result == ExecutionResult.Pass)?.HandoffOut ?? "{}";
             result = await stages.RunAsync(
@@ -72,6 +85,7 @@ internal sealed class Worker(
         {
             await run.CancelAsync();
             await heartbeat;
+            await _recorder.RemoveAsync(name);
             await StoppedAsync(stopping.IsCancellationRequested ? "Wilson stopped; the item waits for the next start" : null);
             return;
         }
@@ -90,6 +104,7 @@ internal sealed class Worker(
         Volatile.Write(ref _completing, true);
         await run.CancelAsync();
         await heartbeat;
+        await _recorder.RemoveAsync(name);
         if (_leaseLost)
         {
             return;
@@ -139,6 +154,19 @@ internal sealed class Worker(
         }
     }
 
+    /// <summary>Holds the agent before its next step until <see cref="Resume"/>; the status says who paused it and since when.</summary>
+    public void Pause(Actor by, DateTimeOffset at)
+    {
+        _steering.Pause();
+        Update(status => status with { PausedBy = by, PausedAt = at });
+    }
+
+    public void Resume()
+    {
+        _steering.Resume();
+        Update(status => status with { PausedBy = null, PausedAt = null });
+    }
+
     /// <summary>Hands a person's new feedback to the running agent, for its next turn.</summary>
     public async Task DeliverFeedbackAsync(CancellationToken cancellationToken)
     {
@@ -176,6 +204,9 @@ internal sealed class Worker(
                     await run.CancelAsync();
                     return;
                 }
+
+                // The status's update time says the worker is alive, even while its agent waits on a slow model.
+                _recorder.Record(Status);
             }
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
@@ -195,13 +226,25 @@ internal sealed class Worker(
 
     private void Observe(AgentEvent agentEvent)
     {
-        var status = Volatile.Read(ref _status);
-        Volatile.Write(ref _status, agentEvent.Kind switch
+        switch (agentEvent.Kind)
         {
-            AgentEventKind.ToolCall => status with { Step = status.Step + 1 },
-            AgentEventKind.Model => status with { Model = agentEvent.Text },
-            _ => status,
-        });
+            case AgentEventKind.ToolCall:
+                Update(status => status with { Step = status.Step + 1, LastProgressAt = time.GetUtcNow() });
+                break;
+            case AgentEventKind.Model:
+                Update(status => status with { Model = agentEvent.Text, LastProgressAt = time.GetUtcNow() });
+                break;
+        }
+    }
+
+    private void Update(Func<WorkerStatus, WorkerStatus> change)
+    {
+        lock (_statusLock)
+        {
+            var status = change(_status);
+            Volatile.Write(ref _status, status);
+            _recorder.Record(status);
+        }
     }
 
     private async Task PublishAsync(string type, object payload, CancellationToken cancellationToken) =>

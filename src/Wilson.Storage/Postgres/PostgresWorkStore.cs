@@ -269,7 +269,7 @@ internal sealed class PostgresWorkStore : SqlWorkStore
 
     protected override Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken) => _listener.StartAsync(cancellationToken);
 
-    public override async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeConnectionsAsync()
     {
         await _batcher.DisposeAsync();
         await _batchSource.DisposeAsync();

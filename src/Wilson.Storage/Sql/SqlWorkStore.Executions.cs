@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Wilson.Core.Events;
 using Wilson.Core.Executions;
+using Wilson.Core.Items;
 using Wilson.Core.Usage;
 using Wilson.Core.Workflow;
 
@@ -53,27 +54,46 @@ internal abstract partial class SqlWorkStore
         WriteAsync(async (connection, transaction) =>
         {
             var running = await RunningExecutionAsync(connection, transaction, executionId, cancellationToken);
-            var usage = await SumUsageAsync(connection, transaction, new UsageScope(ExecutionId: executionId), cancellationToken);
-            await connection.ExecuteAsync(
-                """
-                UPDATE executions SET ended_at = @Now, result = @Result, summary = @Summary, handoff_out = @HandoffOut,
-                    verification_report = @VerificationReport, model = COALESCE(@Model, model), fallback = @Fallback,
-                    tokens_in = @InputTokens, tokens_out = @OutputTokens, cost_micros = @CostMicros
-                WHERE id = @Id
-                """,
-                new
-                {
-                    Now, Result = ending.Result.ToString(), ending.Summary, ending.HandoffOut, ending.VerificationReport, ending.Model, ending.Fallback,
-                    usage.InputTokens, usage.OutputTokens, usage.CostMicros, Id = executionId,
-                }, transaction, cancellationToken);
-            await AppendAsync(connection, transaction, new NewEvent(running.ProjectId, running.ItemKey, EventTypes.ExecutionFinished, actor,
-                StoreJson.Write(new
-                {
-                    executionId, running.Stage, running.Role, result = ending.Result, ending.Summary, ending.Model,
-                    tokensIn = usage.InputTokens, tokensOut = usage.OutputTokens,
-                })), cancellationToken);
+            await CloseExecutionAsync(connection, transaction, running, ending, actor, cancellationToken);
             return (await ReadExecutionAsync(connection, transaction, executionId, withTranscript: false, cancellationToken))!;
         }, cancellationToken);
+
+    private async Task CloseExecutionAsync(
+        DbConnection connection, DbTransaction transaction, ExecutionRow running, ExecutionEnd ending, Actor actor, CancellationToken cancellationToken)
+    {
+        var usage = await SumUsageAsync(connection, transaction, new UsageScope(ExecutionId: running.Id), cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            UPDATE executions SET ended_at = @Now, result = @Result, summary = @Summary, handoff_out = @HandoffOut,
+                verification_report = @VerificationReport, model = COALESCE(@Model, model), fallback = @Fallback,
+                tokens_in = @InputTokens, tokens_out = @OutputTokens, cost_micros = @CostMicros
+            WHERE id = @Id
+            """,
+            new
+            {
+                Now, Result = ending.Result.ToString(), ending.Summary, ending.HandoffOut, ending.VerificationReport, ending.Model, ending.Fallback,
+                usage.InputTokens, usage.OutputTokens, usage.CostMicros, running.Id,
+            }, transaction, cancellationToken);
+        await AppendAsync(connection, transaction, new NewEvent(running.ProjectId, running.ItemKey, EventTypes.ExecutionFinished, actor,
+            StoreJson.Write(new
+            {
+                executionId = running.Id, running.Stage, running.Role, result = ending.Result, ending.Summary, ending.Model,
+                tokensIn = usage.InputTokens, tokensOut = usage.OutputTokens,
+            })), cancellationToken);
+    }
+
+    // A run whose worker's lease expired: its process died, and nobody else will ever close it.
+    private async Task AbandonExecutionsAsync(DbConnection connection, DbTransaction transaction, WorkItem item, CancellationToken cancellationToken)
+    {
+        var open = await connection.QueryListAsync<ExecutionRow>(
+            $"SELECT {ExecutionRow.Columns} FROM executions WHERE project_id = @ProjectId AND item_key = @ItemKey AND ended_at IS NULL ORDER BY id",
+            new { item.ProjectId, ItemKey = item.Key }, transaction, cancellationToken);
+        foreach (var execution in open)
+        {
+            var summary = $"abandoned: the lease of {execution.Worker} expired, so its process stopped (killed, crashed, or its machine went down) mid-run";
+            await CloseExecutionAsync(connection, transaction, execution, new ExecutionEnd(ExecutionResult.Abandoned, summary), Actor.System, cancellationToken);
+        }
+    }
 
     public Task<Execution?> GetExecutionAsync(long executionId, CancellationToken cancellationToken) =>
         ReadAsync(connection => ReadExecutionAsync(connection, null, executionId, withTranscript: true, cancellationToken), cancellationToken);

@@ -58,6 +58,8 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         Id = 0, ProjectId = 0, Key = "T-1", Title = "claim", Pipeline = PipelineCatalog.DefaultPipeline, Stage = "plan", Status = WorkStatus.Ready,
     };
 
+    private EventFanOut? _fanOut;
+
     protected EventSignal Signal { get; } = new();
 
     protected TimeProvider Time => time;
@@ -82,7 +84,23 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     /// <summary>Starts whatever wakes this process when another process appends events.</summary>
     protected abstract Task StartCrossProcessWakeupsAsync(CancellationToken cancellationToken);
 
-    public abstract ValueTask DisposeAsync();
+    /// <summary>Closes the dialect's connections; the event fan-out is stopped before.</summary>
+    protected abstract ValueTask DisposeConnectionsAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _fanOut) is { } fanOut)
+        {
+            await fanOut.DisposeAsync();
+        }
+
+        await DisposeConnectionsAsync();
+    }
+
+    // Made on first watch: it reads the dialect's settings, which a base constructor must not.
+    private EventFanOut FanOut => LazyInitializer.EnsureInitialized(ref _fanOut, () => new EventFanOut(
+        (after, limit, ct) => ReadEventsAsync(new EventQuery { AfterSequence = after, Limit = limit }, ct),
+        GetLastSequenceAsync, StartCrossProcessWakeupsAsync, Signal, SafetyInterval, time));
 
     protected long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -299,6 +317,7 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
                 new { Now }, transaction, cancellationToken);
             if (rows.Count == 0)
             {
+                await RemoveDeadWorkersAsync(connection, transaction, cancellationToken);
                 return SweepResult.Nothing;
             }
 
@@ -317,9 +336,11 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
                     throw new InvalidOperationException($"the lease sweep could not move {item.Key}: {result.Error}");
                 }
 
+                await AbandonExecutionsAsync(connection, transaction, item, cancellationToken);
                 (exhausted ? deadLettered : requeued).Add(item.Key);
             }
 
+            await RemoveDeadWorkersAsync(connection, transaction, cancellationToken);
             return new SweepResult(requeued, deadLettered);
         }, cancellationToken);
 
@@ -389,22 +410,42 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
 
     public async IAsyncEnumerable<WorkEvent> WatchEventsAsync(EventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await StartCrossProcessWakeupsAsync(cancellationToken);
         var after = query.AfterSequence;
         while (true)
         {
-            // Take the wake-up before reading, so an append between the read and the wait still wakes us.
-            var wake = Signal.Next;
-            var batch = await ReadEventsAsync(query with { AfterSequence = after }, cancellationToken);
-            foreach (var e in batch)
+            // Subscribe first, then read the store up to now: what the fan-out reads later reaches us in memory,
+            // what was committed before is in the store, and a duplicate at the seam is skipped by its sequence.
+            using var subscription = await FanOut.SubscribeAsync(query, cancellationToken);
+            while (true)
             {
-                yield return e;
-                after = e.Sequence;
+                var batch = await ReadEventsAsync(query with { AfterSequence = after }, cancellationToken);
+                foreach (var e in batch)
+                {
+                    yield return e;
+                    after = e.Sequence;
+                }
+
+                if (batch.Count < query.Limit)
+                {
+                    break;
+                }
             }
 
-            if (batch.Count < query.Limit)
+            // Completes when we fell behind and were dropped (then read the store from `after` again), or throws
+            // the store's failure.
+            while (await subscription.Batches.WaitToReadAsync(cancellationToken))
             {
-                await WaitForWakeAsync(wake, cancellationToken);
+                while (subscription.Batches.TryRead(out var batch))
+                {
+                    foreach (var e in batch)
+                    {
+                        if (e.Sequence > after)
+                        {
+                            yield return e;
+                            after = e.Sequence;
+                        }
+                    }
+                }
             }
         }
     }
@@ -455,18 +496,6 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         var result = await RunInWriteTransactionAsync(write, cancellationToken);
         Signal.Pulse();
         return result;
-    }
-
-    private async Task WaitForWakeAsync(Task wake, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await wake.WaitAsync(SafetyInterval, time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // The safety read: a wake-up from another process may have been lost.
-        }
     }
 
     private Task<long> AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent newEvent, CancellationToken cancellationToken) =>

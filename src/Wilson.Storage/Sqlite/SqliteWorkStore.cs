@@ -226,7 +226,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         return Task.CompletedTask;
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeConnectionsAsync()
     {
         _changes.Dispose();
         await _writes.DisposeAsync();
