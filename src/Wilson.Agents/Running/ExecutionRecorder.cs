@@ -13,13 +13,20 @@ namespace Wilson.Agents.Running;
 /// Writes one execution's run to the store as it happens: each step into the transcript (awaited, so a
 /// step is durable before the next begins), and the live stream (model text, tool calls and results,
 /// notices, command output) as events. Posting never blocks the agent or a command's output pump: events
-/// queue and a writer appends them, merging consecutive text of one kind and pacing command output to one
-/// event per <see cref="OutputPacing"/>, each cut to its last <see cref="MaxEventText"/> characters.
+/// queue and a writer appends them, the model's text in pieces of <see cref="TextPiece"/>, command output paced to
+/// one event per <see cref="OutputPacing"/>, each cut to its last <see cref="MaxEventText"/> characters.
 /// </summary>
 public sealed class ExecutionRecorder : IAsyncDisposable
 {
     public const int MaxEventText = 8_000;
     public static readonly TimeSpan OutputPacing = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// How long a model's streamed text is held before it is stored as one event: a slow local model streams a token
+    /// every few tens of milliseconds, and an event per token made the log unreadable and wrote the store per token.
+    /// Live views see the text at most this late.
+    /// </summary>
+    public static readonly TimeSpan TextPiece = TimeSpan.FromMilliseconds(100);
 
     private readonly IWorkStore _store;
     private readonly Execution _execution;
@@ -27,6 +34,8 @@ public sealed class ExecutionRecorder : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Channel<(string Type, string Text)> _queue = Channel.CreateUnbounded<(string, string)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
+    private readonly StringBuilder _text = new();
+    private long? _textSince;
 
     public ExecutionRecorder(IWorkStore store, Execution execution, TimeProvider time)
     {
@@ -68,25 +77,52 @@ public sealed class ExecutionRecorder : IAsyncDisposable
     private async Task WriteEventsAsync()
     {
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        Task<bool>? more = null;
+        while (true)
         {
+            more ??= reader.WaitToReadAsync().AsTask();
+            if (_text.Length > 0 && !await ArrivesBeforeTextIsDueAsync(more))
+            {
+                await FlushTextAsync();
+                continue;
+            }
+
+            if (!await more)
+            {
+                break;
+            }
+
+            more = null;
             var batch = new List<(string Type, StringBuilder Text)>();
             while (reader.TryRead(out var next))
             {
-                if (batch.Count > 0 && batch[^1].Type == next.Type && Mergeable(next.Type))
+                if (next.Type == EventTypes.AgentText)
+                {
+                    // Held back to be stored as a piece (see TextPiece), unless something else must go out after it.
+                    _textSince ??= _time.GetTimestamp();
+                    _text.Append(next.Text);
+                }
+                else if (batch.Count > 0 && batch[^1].Type == next.Type && Mergeable(next.Type))
                 {
                     batch[^1].Text.Append(next.Text);
                 }
                 else
                 {
+                    // What came before it goes first: the text the model wrote before calling a tool, say.
+                    if (_text.Length > 0)
+                    {
+                        batch.Add((EventTypes.AgentText, new StringBuilder().Append(_text)));
+                        _text.Clear();
+                        _textSince = null;
+                    }
+
                     batch.Add((next.Type, new StringBuilder(next.Text)));
                 }
             }
 
             foreach (var (type, text) in batch)
             {
-                await _store.AppendEventAsync(new NewEvent(_execution.ProjectId, _execution.ItemKey, type, _actor,
-                    JsonSerializer.Serialize(new { executionId = _execution.Id, stage = _execution.Stage, text = Cut(text) })), CancellationToken.None);
+                await AppendAsync(type, text);
             }
 
             if (batch.Exists(b => b.Type == EventTypes.CommandOutput) && !reader.Completion.IsCompleted)
@@ -95,7 +131,41 @@ public sealed class ExecutionRecorder : IAsyncDisposable
                 await Task.Delay(OutputPacing, _time);
             }
         }
+
+        await FlushTextAsync();
     }
+
+    // True when more arrives (or the queue ends) before the held text has waited its piece's time.
+    private async Task<bool> ArrivesBeforeTextIsDueAsync(Task<bool> more)
+    {
+        var left = TextPiece - _time.GetElapsedTime(_textSince!.Value);
+        if (left > TimeSpan.Zero && !more.IsCompleted)
+        {
+            using var due = new CancellationTokenSource();
+            var delay = Task.Delay(left, _time, due.Token);
+            await Task.WhenAny(more, delay);
+            await due.CancelAsync();
+        }
+
+        return more.IsCompleted;
+    }
+
+    private async Task FlushTextAsync()
+    {
+        if (_text.Length == 0)
+        {
+            return;
+        }
+
+        var text = new StringBuilder().Append(_text);
+        _text.Clear();
+        _textSince = null;
+        await AppendAsync(EventTypes.AgentText, text);
+    }
+
+    private async Task AppendAsync(string type, StringBuilder text) =>
+        await _store.AppendEventAsync(new NewEvent(_execution.ProjectId, _execution.ItemKey, type, _actor,
+            JsonSerializer.Serialize(new { executionId = _execution.Id, stage = _execution.Stage, text = Cut(text) })), CancellationToken.None);
 
     private static bool Mergeable(string type) => type is EventTypes.AgentText or EventTypes.CommandOutput;
 
