@@ -73,7 +73,8 @@ internal static class IdeaCommand
         }
 
         var catalog = ModelsCommand.Catalog(cli, project.Config);
-        await using var models = new ModelServices(catalog, project.Store, new OutputModelEvents(cli.Output), cli.Time, cli.Environment.Variable);
+        await using var modelEvents = OutputModelEvents.Logged(cli, project);
+        await using var models = new ModelServices(catalog, project.Store, modelEvents, cli.Time, cli.Environment.Variable);
         var orchestrator = await ServeCommand.OrchestratorAsync(
             cli, project, models, catalog, workers, LeaseSweeper.IntervalFor(project.Config.LeaseDuration), cancellationToken);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -40,7 +40,8 @@ internal static class RunAgentCommand
         await using var project = await cli.OpenProjectAsync(cancellationToken);
         var item = await project.GetItemAsync(keyText, cancellationToken);
         var catalog = ModelsCommand.Catalog(cli, project.Config);
-        await using var models = new ModelServices(catalog, project.Store, new OutputModelEvents(cli.Output), cli.Time, cli.Environment.Variable);
+        await using var modelEvents = OutputModelEvents.Logged(cli, project);
+        await using var models = new ModelServices(catalog, project.Store, modelEvents, cli.Time, cli.Environment.Variable);
         var workspace = new ProjectWorkspace(project.Project, project.Layout.Root, project.Config, cli.Environment.Variables, cli.Time);
         await workspace.Pids.SweepAsync(cancellationToken);
 

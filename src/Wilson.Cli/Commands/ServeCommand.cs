@@ -46,9 +46,10 @@ internal static class ServeCommand
                 $"{project.Config.MaxAttempts} attempts before the dead letter). Press Ctrl+C to stop.");
 
             var catalog = project.Config.Models.IsEmpty ? null : ModelsCommand.Catalog(cli, project.Config);
+            await using var modelEvents = OutputModelEvents.Logged(cli, project);
             await using var models = catalog is null
                 ? null
-                : new ModelServices(catalog, project.Store, new OutputModelEvents(cli.Output), cli.Time, cli.Environment.Variable);
+                : new ModelServices(catalog, project.Store, modelEvents, cli.Time, cli.Environment.Variable);
             var orchestrator = models is null ? null : await OrchestratorAsync(cli, project, models, catalog!, workerCount, interval, cancellationToken);
             cli.Output.WriteLine(orchestrator is null
                 ? "No models are configured (the models section of .wilson/wilson.yaml, or `wilson init --profile`): no agent runs."
