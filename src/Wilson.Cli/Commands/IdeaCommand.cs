@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Wilson.Cli.Projects;
+using Wilson.Application.Hosting;
+using Wilson.Application.Projects;
 using Wilson.Cli.Serving;
 using Wilson.Core.Events;
 using Wilson.Core.Items;
@@ -75,8 +77,9 @@ internal static class IdeaCommand
         var catalog = ModelsCommand.Catalog(cli, project.Config);
         await using var modelEvents = OutputModelEvents.Logged(cli, project);
         await using var models = new ModelServices(catalog, project.Store, modelEvents, cli.Time, cli.Environment.Variable);
-        var orchestrator = await ServeCommand.OrchestratorAsync(
-            cli, project, models, catalog, workers, LeaseSweeper.IntervalFor(project.Config.LeaseDuration), cancellationToken);
+        var served = new ServedProject(project.Project, project.Layout.Root, project.Config, project.Pipelines);
+        var orchestrator = await ProjectOrchestrators.CreateAsync(
+            project.Store, served, models, workers, cli.Environment.Variables, cli.Time, result => ServeCommand.Report(cli, result), cancellationToken);
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var working = orchestrator.RunAsync(running.Token);
         IReadOnlyList<WorkItem> items = [plan];
