@@ -30,7 +30,11 @@ public interface IWorkStore : IAsyncDisposable
 
     Task<WorkItem?> GetItemAsync(long projectId, string key, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<WorkItem>> ListItemsAsync(long projectId, ItemQuery query, CancellationToken cancellationToken);
+    /// <summary>
+    /// The page of the project's items that <paramref name="query"/> asks for, with how many match in all. An unknown
+    /// project has no items (an empty page, not an error).
+    /// </summary>
+    Task<ItemPage> ListItemsAsync(long projectId, ItemQuery query, CancellationToken cancellationToken);
 
     /// <summary>Edits an item's content if it is still at <paramref name="expectedVersion"/>.</summary>
     Task<ItemWriteResult> EditItemAsync(long projectId, string key, ItemEdit edit, long expectedVersion, Actor actor, CancellationToken cancellationToken);

@@ -68,8 +68,15 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     /// <summary>Appended to a SELECT of rows about to be changed (<c> FOR UPDATE</c> where the database locks rows).</summary>
     protected abstract string LockRows { get; }
 
-    /// <summary>A condition that <c>key</c> is one of the list parameter @Keys.</summary>
-    protected abstract string KeyInKeys { get; }
+    /// <summary>A condition that <paramref name="column"/> is one of the values of the list parameter <paramref name="parameter"/> (<c>@Keys</c>).</summary>
+    protected abstract string In(string column, string parameter);
+
+    /// <summary>The LIKE operator that ignores case (as far as the database can: SQLite folds ASCII letters only).</summary>
+    protected abstract string LikeIgnoringCase { get; }
+
+    /// <summary>A condition that one of the columns matches its <see cref="LikePattern"/> parameter, ignoring case.</summary>
+    private string LikeAny(params IEnumerable<(string Column, string Pattern)> matches) =>
+        "(" + string.Join(" OR ", matches.Select(m => $"{m.Column} {LikeIgnoringCase} {m.Pattern}{LikePattern.Escape}")) + ")";
 
     protected abstract Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken);
 
@@ -162,19 +169,6 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
 
     public Task<WorkItem?> GetItemAsync(long projectId, string key, CancellationToken cancellationToken) =>
         ReadAsync(connection => LoadItemAsync(connection, null, projectId, key, cancellationToken), cancellationToken);
-
-    public Task<IReadOnlyList<WorkItem>> ListItemsAsync(long projectId, ItemQuery query, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<WorkItem>>(async connection =>
-        {
-            var rows = await connection.QueryListAsync<WorkItemRow>(
-                $"""
-                SELECT {WorkItemRow.Columns} FROM work_items
-                WHERE project_id = @ProjectId AND (@Status IS NULL OR status = @Status) AND (@Stage IS NULL OR stage = @Stage)
-                ORDER BY id LIMIT @Limit
-                """,
-                new { ProjectId = projectId, Status = query.Status?.ToString(), query.Stage, query.Limit }, null, cancellationToken);
-            return rows.Select(r => r.ToItem()).ToList();
-        }, cancellationToken);
 
     public Task<ItemWriteResult> EditItemAsync(long projectId, string key, ItemEdit edit, long expectedVersion, Actor actor, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
@@ -671,7 +665,7 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         }
 
         var found = await connection.QueryListAsync<string>(
-            $"SELECT key FROM work_items WHERE project_id = @ProjectId AND {KeyInKeys}", new { ProjectId = projectId, Keys = wanted }, transaction, cancellationToken);
+            $"SELECT key FROM work_items WHERE project_id = @ProjectId AND {In("key", "@Keys")}", new { ProjectId = projectId, Keys = wanted }, transaction, cancellationToken);
         return found.ToHashSet(StringComparer.Ordinal);
     }
 

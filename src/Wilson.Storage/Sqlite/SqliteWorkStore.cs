@@ -48,7 +48,10 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     protected override string LockRows => "";
 
     // Dapper expands the list into (@Keys1, @Keys2, ...).
-    protected override string KeyInKeys => "key IN @Keys";
+    protected override string In(string column, string parameter) => $"{column} IN {parameter}";
+
+    // SQLite's LIKE ignores the case of ASCII letters (and only theirs) unless told otherwise.
+    protected override string LikeIgnoringCase => "LIKE";
 
     // CROSS JOIN makes SQLite walk the item's own dependencies and look each up by (project_id, key);
     // with a plain JOIN and no statistics it scanned every item of the project for every candidate.
