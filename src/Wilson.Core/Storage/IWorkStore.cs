@@ -78,7 +78,18 @@ public interface IWorkStore : IAsyncDisposable
 
     Task<WorkEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The first <see cref="EventQuery.Limit"/> events matching <paramref name="query"/>, oldest first. A query whose
+    /// <see cref="EventQuery.From"/> is after its <see cref="EventQuery.To"/> is refused (ArgumentException).
+    /// </summary>
     Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The newest <see cref="EventQuery.Limit"/> events matching <paramref name="query"/>, returned oldest first, read from
+    /// the end of the log (not the whole of it). Set <see cref="EventQuery.BeforeSequence"/> to the first one's sequence
+    /// for the page before.
+    /// </summary>
+    Task<IReadOnlyList<WorkEvent>> ReadLastEventsAsync(EventQuery query, CancellationToken cancellationToken);
 
     /// <summary>The sequence of the last event appended (0 when there is none): where a watcher of what happens next starts.</summary>
     Task<long> GetLastSequenceAsync(CancellationToken cancellationToken);

@@ -57,6 +57,9 @@ internal sealed class PostgresWorkStore : SqlWorkStore
 
     protected override string LikeIgnoringCase => "ILIKE";
 
+    // ix_events_project_seq serves a project's events in sequence order.
+    protected override string EventProjectColumn => "project_id";
+
     // Each dependency is looked up by (project_id, key), one index probe per dependency, so an item
     // without any costs nothing: with a plain join the planner hash-joined the project's items for
     // every candidate (a full scan per candidate once statistics exist). The LATERAL ... LIMIT 1

@@ -34,11 +34,14 @@ internal sealed class SqlConditions
     public void Add(string condition) => _conditions.Add(condition);
 
     /// <summary>Adds <c>column = @name</c> when <paramref name="value"/> is given; a null filter matches everything.</summary>
-    public void Equal(string column, string name, object? value)
+    public void Equal(string column, string name, object? value) => Compare(column, "=", name, value);
+
+    /// <summary>Adds <c>column comparison @name</c> (<c>seq &gt; @AfterSequence</c>) when <paramref name="value"/> is given.</summary>
+    public void Compare(string column, string comparison, string name, object? value)
     {
         if (value is not null)
         {
-            Add($"{column} = {Bind(name, value)}");
+            Add($"{column} {comparison} {Bind(name, value)}");
         }
     }
 

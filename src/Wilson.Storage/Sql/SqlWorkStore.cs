@@ -74,6 +74,12 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     /// <summary>The LIKE operator that ignores case (as far as the database can: SQLite folds ASCII letters only).</summary>
     protected abstract string LikeIgnoringCase { get; }
 
+    /// <summary>
+    /// How an events query names project_id when it does not also name an item: where the database has no (project_id, seq)
+    /// index, so that it reads the project's events in sequence order from the table, a LIMIT stopping it early.
+    /// </summary>
+    protected abstract string EventProjectColumn { get; }
+
     /// <summary>A condition that one of the columns matches its <see cref="LikePattern"/> parameter, ignoring case.</summary>
     private string LikeAny(params IEnumerable<(string Column, string Pattern)> matches) =>
         "(" + string.Join(" OR ", matches.Select(m => $"{m.Column} {LikeIgnoringCase} {m.Pattern}{LikePattern.Escape}")) + ")";
@@ -367,19 +373,6 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
 
     public Task<long> GetLastSequenceAsync(CancellationToken cancellationToken) =>
         ReadAsync(connection => connection.QuerySingleValueAsync<long>("SELECT COALESCE(MAX(seq), 0) FROM events", null, null, cancellationToken), cancellationToken);
-
-    public Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<WorkEvent>>(async connection =>
-        {
-            var rows = await connection.QueryListAsync<EventRow>(
-                $"""
-                SELECT {EventRow.Columns} FROM events
-                WHERE seq > @AfterSequence AND (@ProjectId IS NULL OR project_id = @ProjectId) AND (@ItemKey IS NULL OR item_key = @ItemKey)
-                ORDER BY seq LIMIT @Limit
-                """,
-                new { query.AfterSequence, query.ProjectId, query.ItemKey, query.Limit }, null, cancellationToken);
-            return rows.Select(r => r.ToEvent()).ToList();
-        }, cancellationToken);
 
     public async IAsyncEnumerable<WorkEvent> WatchEventsAsync(EventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Wilson.Core.Events;
 using Wilson.Core.Storage;
 
 namespace Wilson.Core.Tests.Storage;
@@ -9,6 +10,8 @@ public sealed class PageBoundsTests
         { "Limit", () => new ItemQuery { Limit = 0 } },
         { "Limit", () => ItemQuery.All with { Limit = -1 } },
         { "Offset", () => new ItemQuery { Offset = -1 } },
+        { "Limit", () => new EventQuery { Limit = 0 } },
+        { "Limit", () => new EventQuery { Limit = -5 } },
     };
 
     [Theory]
@@ -21,8 +24,9 @@ public sealed class PageBoundsTests
     }
 
     [Fact]
-    public void Defaults_StartAtTheFirstItemInKeyOrder()
+    public void Defaults_StartAtTheBeginning()
     {
         Assert.Equal((0, 10_000, ItemOrder.Key, false), (ItemQuery.All.Offset, ItemQuery.All.Limit, ItemQuery.All.Order, ItemQuery.All.Descending));
+        Assert.Equal((0L, 1000), (new EventQuery().AfterSequence, new EventQuery().Limit));
     }
 }

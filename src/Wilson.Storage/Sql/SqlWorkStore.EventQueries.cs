@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Wilson.Core.Events;
+
+namespace Wilson.Storage.Sql;
+
+/// <summary>
+/// Reading the event log: forward from a sequence (what a watcher does) or back from the end, narrowed by
+/// type, actor, time and text. Only seq, project and item are indexed (each append pays for every index);
+/// the other filters are checked on the rows read in sequence order, which a LIMIT stops early, so a filter
+/// that matches little of a long log reads much of it (a time range too: at is not indexed).
+/// </summary>
+internal abstract partial class SqlWorkStore
+{
+    public Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken) =>
+        ReadEventsAsync(query, newest: false, cancellationToken);
+
+    public Task<IReadOnlyList<WorkEvent>> ReadLastEventsAsync(EventQuery query, CancellationToken cancellationToken) =>
+        ReadEventsAsync(query, newest: true, cancellationToken);
+
+    private Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, bool newest, CancellationToken cancellationToken)
+    {
+        var where = EventConditions(query);
+        if (where.MatchesNothing)
+        {
+            return Task.FromResult<IReadOnlyList<WorkEvent>>([]);
+        }
+
+        return ReadAsync<IReadOnlyList<WorkEvent>>(async connection =>
+        {
+            var rows = await connection.QueryListAsync<EventRow>(
+                $"SELECT {EventRow.Columns} FROM events{where.Where} ORDER BY seq{(newest ? " DESC" : "")} LIMIT @Limit",
+                where.With(new { query.Limit }), null, cancellationToken);
+            var events = rows.Select(r => r.ToEvent());
+            return newest ? [.. events.Reverse()] : [.. events];
+        }, cancellationToken);
+    }
+
+    private SqlConditions EventConditions(EventQuery query)
+    {
+        if (query.From > query.To)
+        {
+            throw new ArgumentException(
+                $"the time range ends before it starts: From {query.From:O} is after To {query.To:O}", nameof(query));
+        }
+
+        var where = new SqlConditions();
+        where.Compare("seq", ">", "AfterSequence", query.AfterSequence);
+        where.Compare("seq", "<", "BeforeSequence", query.BeforeSequence);
+        where.Equal(query.ItemKey is null ? EventProjectColumn : "project_id", "ProjectId", query.ProjectId);
+        where.Equal("item_key", "ItemKey", query.ItemKey);
+        if (query.Types is { } types)
+        {
+            if (types.Count == 0)
+            {
+                where.Never();
+            }
+
+            where.Add(TypeIsOneOf(where, "Types", types));
+        }
+
+        if (query.ExcludedTypes is { Count: > 0 } excluded)
+        {
+            where.Add($"NOT {TypeIsOneOf(where, "ExcludedTypes", excluded)}");
+        }
+
+        where.Equal("actor", "Actor", query.Actor?.ToString());
+        if (query.ActorKind is { } kind)
+        {
+            // Actors are stored as kind:name (Actor.ToString).
+            where.Add(StartsWith("actor", where.Bind("ActorKind", $"{kind.ToString().ToLowerInvariant()}:")));
+        }
+
+        where.Compare("at", ">=", "From", query.From?.ToUnixTimeMilliseconds());
+        where.Compare("at", "<", "To", query.To?.ToUnixTimeMilliseconds());
+        if (!string.IsNullOrEmpty(query.Text))
+        {
+            where.Add(TextIn(where, query.Text));
+        }
+
+        return where;
+    }
+
+    /// <summary>A condition that the type is one of <paramref name="types"/>: exact names in one list, prefixes (ending in a dot) each by itself.</summary>
+    private string TypeIsOneOf(SqlConditions where, string name, IReadOnlyCollection<string> types)
+    {
+        var exact = types.Where(t => !EventQuery.IsTypePrefix(t)).Distinct(StringComparer.Ordinal).ToList();
+        var conditions = types.Where(EventQuery.IsTypePrefix).Distinct(StringComparer.Ordinal)
+            .Select((prefix, i) => StartsWith("type", where.Bind($"{name}Prefix{i}", prefix)))
+            .ToList();
+        if (exact.Count > 0)
+        {
+            conditions.Add(In("type", where.Bind(name, exact)));
+        }
+
+        return $"({string.Join(" OR ", conditions)})";
+    }
+
+    /// <summary>
+    /// The text in the type or the payload. A payload is JSON, where some characters are written escaped (an apostrophe
+    /// as <c>\u0027</c>, an accented letter as <c>\u00E9</c>), so the text is looked for both as typed and as JSON writes it.
+    /// </summary>
+    private string TextIn(SqlConditions where, string text)
+    {
+        var typed = where.Bind("Text", LikePattern.Containing(text));
+        var inJson = JsonEncodedText.Encode(text, StoreJson.Options.Encoder).Value;
+        return inJson == text
+            ? LikeAny(("type", typed), ("payload", typed))
+            : LikeAny(("type", typed), ("payload", typed), ("payload", where.Bind("TextInJson", LikePattern.Containing(inJson))));
+    }
+
+    // Case-sensitive on both databases (SQLite's LIKE is not), and no pattern characters to escape.
+    private static string StartsWith(string column, string parameter) => $"substr({column}, 1, length({parameter})) = {parameter}";
+}
