@@ -125,6 +125,12 @@ public interface IWorkStore : IAsyncDisposable
     Task<IReadOnlyList<Execution>> ListExecutionsAsync(long projectId, string itemKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Executions not yet ended (running, or cut off by a crash until recovery closes them), oldest first, without
+    /// transcripts: of one project, or with <paramref name="projectId"/> null of all.
+    /// </summary>
+    Task<IReadOnlyList<Execution>> ListOpenExecutionsAsync(long? projectId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records a decision on an item that is AwaitingApproval and appends <c>item.approved</c> or <c>item.rejected</c>.
     /// Refused (<see cref="WriteFailure.NotFound"/>, <see cref="WriteFailure.TransitionRefused"/>) when the item is unknown or
     /// not awaiting approval, saying where it is; the item itself does not move here.
@@ -133,6 +139,12 @@ public interface IWorkStore : IAsyncDisposable
 
     /// <summary>Items AwaitingApproval that are approved as they stand, in the order they were approved: the merge queue.</summary>
     Task<IReadOnlyList<WorkItem>> ListApprovedAsync(long projectId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Items AwaitingApproval with no decision on them as they stand (a decision on an earlier version does not count),
+    /// the longest waiting first: what a person is asked to decide.
+    /// </summary>
+    Task<IReadOnlyList<WorkItem>> ListPendingApprovalsAsync(long projectId, CancellationToken cancellationToken);
 
     /// <summary>Leaves a note for the next agent turn on an item and appends <c>item.feedback</c>; an unknown item is refused (InvalidOperationException).</summary>
     Task<Feedback> AddFeedbackAsync(long projectId, string itemKey, string text, Actor from, CancellationToken cancellationToken);
