@@ -106,6 +106,12 @@ public interface IWorkStore : IAsyncDisposable
     /// <summary>Calls, tokens and cost summed over <paramref name="scope"/>.</summary>
     Task<UsageTotals> GetUsageAsync(UsageScope scope, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Calls, tokens and cost of each item of the project, in one query: of every item that made a call, or with
+    /// <paramref name="itemKeys"/> only of those (an empty collection asks for none). Items without calls are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, UsageTotals>> GetUsageByItemAsync(long projectId, IReadOnlyCollection<string>? itemKeys, CancellationToken cancellationToken);
+
     /// <summary>Opens an execution of an agent on an item and appends <c>execution.started</c>.</summary>
     Task<Execution> StartExecutionAsync(NewExecution execution, Actor actor, CancellationToken cancellationToken);
 

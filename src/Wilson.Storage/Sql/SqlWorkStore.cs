@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Wilson.Core.Events;
@@ -8,7 +7,6 @@ using Wilson.Core.Pipelines;
 using Wilson.Core.Plans;
 using Wilson.Core.Projects;
 using Wilson.Core.Storage;
-using Wilson.Core.Usage;
 using Wilson.Core.Workflow;
 
 namespace Wilson.Storage.Sql;
@@ -395,46 +393,6 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
             }
         }
     }
-
-    public Task RecordModelCallAsync(ModelCall modelCall, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) => connection.ExecuteAsync(
-            """
-            INSERT INTO model_calls (project_id, item_key, execution_id, purpose, model, endpoint, input_tokens, output_tokens,
-                cost_micros, first_token_ms, duration_ms, at, day, fallback, outcome)
-            VALUES (@ProjectId, @ItemKey, @ExecutionId, @Purpose, @Model, @Endpoint, @InputTokens, @OutputTokens,
-                @CostMicros, @FirstTokenMs, @DurationMs, @At, @Day, @Fallback, @Outcome)
-            """,
-            new
-            {
-                modelCall.ProjectId, modelCall.ItemKey, modelCall.ExecutionId, modelCall.Purpose, modelCall.Model, modelCall.Endpoint, modelCall.InputTokens, modelCall.OutputTokens,
-                modelCall.CostMicros,
-                FirstTokenMs = (long?)modelCall.TimeToFirstToken?.TotalMilliseconds,
-                DurationMs = (long)modelCall.Duration.TotalMilliseconds,
-                At = modelCall.At.ToUnixTimeMilliseconds(),
-                Day = UsageDay(DateOnly.FromDateTime(modelCall.At.UtcDateTime)),
-                modelCall.Fallback,
-                modelCall.Outcome,
-            }, transaction, cancellationToken), cancellationToken);
-
-    public Task<UsageTotals> GetUsageAsync(UsageScope scope, CancellationToken cancellationToken) =>
-        ReadAsync(connection => SumUsageAsync(connection, null, scope, cancellationToken), cancellationToken);
-
-    private static async Task<UsageTotals> SumUsageAsync(DbConnection connection, DbTransaction? transaction, UsageScope scope, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleValueAsync<UsageRow>(
-            """
-            SELECT COUNT(*) AS Calls, COALESCE(SUM(input_tokens), 0) AS InputTokens, COALESCE(SUM(output_tokens), 0) AS OutputTokens,
-                COALESCE(SUM(cost_micros), 0) AS CostMicros
-            FROM model_calls
-            WHERE (@ProjectId IS NULL OR project_id = @ProjectId) AND (@ItemKey IS NULL OR item_key = @ItemKey)
-              AND (@ExecutionId IS NULL OR execution_id = @ExecutionId) AND (@Day IS NULL OR day = @Day)
-            """,
-            new { scope.ProjectId, scope.ItemKey, scope.ExecutionId, Day = scope.Day is { } day ? UsageDay(day) : null },
-            transaction, cancellationToken);
-        return new UsageTotals(row.Calls, row.InputTokens, row.OutputTokens, row.CostMicros);
-    }
-
-    private static string UsageDay(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Runs a write transaction, then wakes in-process watchers (its events are committed by then).</summary>
     protected async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
