@@ -62,6 +62,9 @@ public abstract partial class WorkStoreContractTests
         Assert.Equal(["test.note"], await TypesAsync(new EventQuery { Actor = Actor.Person("ada") }));
         Assert.Equal(["test.note", "test.other"], await TypesAsync(new EventQuery { ActorKind = ActorKind.Person }));
         Assert.Equal(["test.third", "test.fourth"], await TypesAsync(new EventQuery { ActorKind = ActorKind.Agent }));
+        Assert.Equal(["test.other", "test.fourth"], await TypesAsync(new EventQuery { ActorKind = ActorKind.Person | ActorKind.Agent, ExcludedTypes = ["test.note", "test.third"] }));
+        Assert.Empty(await TypesAsync(new EventQuery { ActorKind = ActorKind.System }));
+        Assert.Empty(await TypesAsync(new EventQuery { ActorKind = 0 }));
         Assert.Empty(await TypesAsync(new EventQuery { Actor = Actor.Person("ada"), ActorKind = ActorKind.Agent }));
         Assert.Empty(await TypesAsync(new EventQuery { Actor = Actor.Person("nobody") }));
     }

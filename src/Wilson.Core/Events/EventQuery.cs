@@ -40,8 +40,17 @@ public sealed record EventQuery
     /// <summary>Only events by this actor (its kind and name both).</summary>
     public Actor? Actor { get; init; }
 
-    /// <summary>Only events by an actor of this kind (every agent, say).</summary>
-    public ActorKind? ActorKind { get; init; }
+    /// <summary>
+    /// Only events by an actor of these kinds (flags: <c>Person | Agent</c> for both, <c>Agent</c> for every agent); no kind
+    /// at all matches nothing, and a value that is not a combination of the kinds is refused.
+    /// </summary>
+    public ActorKind? ActorKind
+    {
+        get;
+        init => field = value is { } kinds && (kinds & ~AllKinds) != 0
+            ? throw new ArgumentOutOfRangeException(nameof(ActorKind), kinds, $"not a combination of {AllKinds}")
+            : value;
+    }
 
     /// <summary>Only events at or after this time.</summary>
     public DateTimeOffset? From { get; init; }
@@ -57,6 +66,8 @@ public sealed record EventQuery
 
     /// <summary>At most this many events, at least 1.</summary>
     public int Limit { get; init => field = PageBounds.AtLeastOne(value, nameof(Limit)); } = 1000;
+
+    private const ActorKind AllKinds = Workflow.ActorKind.Person | Workflow.ActorKind.Agent | Workflow.ActorKind.System;
 
     /// <summary>A type name ending in a dot is matched as a prefix.</summary>
     public static bool IsTypePrefix(string type) => type.EndsWith('.');

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Wilson.Core.Events;
+using Wilson.Core.Workflow;
 
 namespace Wilson.Storage.Sql;
 
@@ -64,10 +65,9 @@ internal abstract partial class SqlWorkStore
         }
 
         where.Equal("actor", "Actor", query.Actor?.ToString());
-        if (query.ActorKind is { } kind)
+        if (query.ActorKind is { } kinds)
         {
-            // Actors are stored as kind:name (Actor.ToString).
-            where.Add(StartsWith("actor", where.Bind("ActorKind", $"{kind.ToString().ToLowerInvariant()}:")));
+            where.Add(ActorOfKinds(where, kinds));
         }
 
         where.Compare("at", ">=", "From", query.From?.ToUnixTimeMilliseconds());
@@ -90,6 +90,20 @@ internal abstract partial class SqlWorkStore
         if (exact.Count > 0)
         {
             conditions.Add(In("type", where.Bind(name, exact)));
+        }
+
+        return $"({string.Join(" OR ", conditions)})";
+    }
+
+    /// <summary>A condition that the actor is of one of <paramref name="kinds"/>; actors are stored as kind:name (Actor.ToString).</summary>
+    private static string ActorOfKinds(SqlConditions where, ActorKind kinds)
+    {
+        var conditions = Enum.GetValues<ActorKind>().Where(k => kinds.HasFlag(k))
+            .Select(k => StartsWith("actor", where.Bind($"ActorKind{k}", $"{k.ToString().ToLowerInvariant()}:")))
+            .ToList();
+        if (conditions.Count == 0)
+        {
+            where.Never();
         }
 
         return $"({string.Join(" OR ", conditions)})";

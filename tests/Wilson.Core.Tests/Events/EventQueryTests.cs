@@ -1,4 +1,5 @@
 using Wilson.Core.Events;
+using Wilson.Core.Workflow;
 
 namespace Wilson.Core.Tests.Events;
 
@@ -23,5 +24,14 @@ public sealed class EventQueryTests
     public void IsTypePrefix_WhenItEndsInADot(string type, bool prefix)
     {
         Assert.Equal(prefix, EventQuery.IsTypePrefix(type));
+    }
+
+    [Fact]
+    public void ActorKind_NotACombinationOfKinds_IsRefused()
+    {
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => new EventQuery { ActorKind = (ActorKind)8 });
+
+        Assert.Equal("ActorKind", refused.ParamName);
+        Assert.Equal(ActorKind.Person | ActorKind.System, new EventQuery { ActorKind = ActorKind.Person | ActorKind.System }.ActorKind);
     }
 }
