@@ -47,6 +47,21 @@ internal sealed class SqlConditions
 
     public void Never() => MatchesNothing = true;
 
+    /// <summary>Adds that one of <paramref name="conditions"/> holds; with none, nothing matches.</summary>
+    public void AnyOf(IReadOnlyCollection<string> conditions)
+    {
+        if (conditions.Count == 0)
+        {
+            Never();
+        }
+        else
+        {
+            Add(Or(conditions));
+        }
+    }
+
+    public static string Or(IEnumerable<string> conditions) => $"({string.Join(" OR ", conditions)})";
+
     /// <summary>The parameters of the conditions and <paramref name="extra"/> (a page's limit and offset, say).</summary>
     public DynamicParameters With(object extra)
     {

@@ -51,23 +51,20 @@ internal abstract partial class SqlWorkStore
         where.Equal("item_key", "ItemKey", query.ItemKey);
         if (query.Types is { } types)
         {
-            if (types.Count == 0)
-            {
-                where.Never();
-            }
-
-            where.Add(TypeIsOneOf(where, "Types", types));
+            where.AnyOf(TypeIs(where, "Types", types));
         }
 
         if (query.ExcludedTypes is { Count: > 0 } excluded)
         {
-            where.Add($"NOT {TypeIsOneOf(where, "ExcludedTypes", excluded)}");
+            where.Add($"NOT {SqlConditions.Or(TypeIs(where, "ExcludedTypes", excluded))}");
         }
 
         where.Equal("actor", "Actor", query.Actor?.ToString());
         if (query.ActorKind is { } kinds)
         {
-            where.Add(ActorOfKinds(where, kinds));
+            // Actors are stored as kind:name (Actor.ToString).
+            where.AnyOf([.. Enum.GetValues<ActorKind>().Where(k => kinds.HasFlag(k))
+                .Select(k => StartsWith("actor", where.Bind($"ActorKind{k}", $"{k.ToString().ToLowerInvariant()}:")))]);
         }
 
         where.Compare("at", ">=", "From", query.From?.ToUnixTimeMilliseconds());
@@ -80,8 +77,8 @@ internal abstract partial class SqlWorkStore
         return where;
     }
 
-    /// <summary>A condition that the type is one of <paramref name="types"/>: exact names in one list, prefixes (ending in a dot) each by itself.</summary>
-    private string TypeIsOneOf(SqlConditions where, string name, IReadOnlyCollection<string> types)
+    /// <summary>The conditions that the type is one of <paramref name="types"/>: exact names in one list, each prefix (ending in a dot) by itself.</summary>
+    private List<string> TypeIs(SqlConditions where, string name, IReadOnlyCollection<string> types)
     {
         var exact = types.Where(t => !EventQuery.IsTypePrefix(t)).Distinct(StringComparer.Ordinal).ToList();
         var conditions = types.Where(EventQuery.IsTypePrefix).Distinct(StringComparer.Ordinal)
@@ -92,21 +89,7 @@ internal abstract partial class SqlWorkStore
             conditions.Add(In("type", where.Bind(name, exact)));
         }
 
-        return $"({string.Join(" OR ", conditions)})";
-    }
-
-    /// <summary>A condition that the actor is of one of <paramref name="kinds"/>; actors are stored as kind:name (Actor.ToString).</summary>
-    private static string ActorOfKinds(SqlConditions where, ActorKind kinds)
-    {
-        var conditions = Enum.GetValues<ActorKind>().Where(k => kinds.HasFlag(k))
-            .Select(k => StartsWith("actor", where.Bind($"ActorKind{k}", $"{k.ToString().ToLowerInvariant()}:")))
-            .ToList();
-        if (conditions.Count == 0)
-        {
-            where.Never();
-        }
-
-        return $"({string.Join(" OR ", conditions)})";
+        return conditions;
     }
 
     /// <summary>

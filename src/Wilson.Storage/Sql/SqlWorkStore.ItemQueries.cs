@@ -38,8 +38,10 @@ internal abstract partial class SqlWorkStore
             {
                 where.Never();
             }
-
-            where.Add(In("status", where.Bind("Statuses", statuses.Distinct().Select(s => s.ToString()).ToList())));
+            else
+            {
+                where.Add(In("status", where.Bind("Statuses", statuses.Distinct().Select(s => s.ToString()).ToList())));
+            }
         }
 
         where.Equal("stage", "Stage", query.Stage);

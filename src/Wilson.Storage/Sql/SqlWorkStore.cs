@@ -80,7 +80,7 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
 
     /// <summary>A condition that one of the columns matches its <see cref="LikePattern"/> parameter, ignoring case.</summary>
     private string LikeAny(params IEnumerable<(string Column, string Pattern)> matches) =>
-        "(" + string.Join(" OR ", matches.Select(m => $"{m.Column} {LikeIgnoringCase} {m.Pattern}{LikePattern.Escape}")) + ")";
+        SqlConditions.Or(matches.Select(m => $"{m.Column} {LikeIgnoringCase} {m.Pattern}{LikePattern.Escape}"));
 
     protected abstract Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken);
 
