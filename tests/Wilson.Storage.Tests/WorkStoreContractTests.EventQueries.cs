@@ -193,4 +193,40 @@ public abstract partial class WorkStoreContractTests
         Assert.Equal([EventTypes.ProjectCreated, "agent.text"], fewer.Select(e => e.Type));
         Assert.Empty(await Store.ReadLastEventsAsync(new EventQuery { ProjectId = other.Id + 1000 }, Ct));
     }
+
+    public static TheoryData<EventQuery> Queries => new()
+    {
+        new EventQuery(),
+        new EventQuery { AfterSequence = 3, BeforeSequence = 9 },
+        new EventQuery { ItemKey = "T-1" },
+        new EventQuery { Types = ["agent.", "item.created"], ExcludedTypes = ["agent.text"] },
+        new EventQuery { Types = [] },
+        new EventQuery { Actor = Actor.Person("ada") },
+        new EventQuery { ActorKind = ActorKind.Agent | ActorKind.System },
+        new EventQuery { From = new DateTimeOffset(2026, 11, 23, 9, 1, 0, TimeSpan.Zero), To = new DateTimeOffset(2026, 11, 23, 9, 3, 0, TimeSpan.Zero) },
+        new EventQuery { Text = "DON'T" },
+        new EventQuery { Text = "tool_" },
+        new EventQuery { Text = "50%", ActorKind = ActorKind.Agent },
+    };
+
+    [Theory]
+    [MemberData(nameof(Queries))]
+    public async Task EventQueryMatches_InMemory_AgreesWithTheStore(EventQuery query)
+    {
+        await AddAsync("Menu");
+        for (var minute = 0; minute < 5; minute++)
+        {
+            await NoteAsync("agent.text", Actor.Agent("developer"), $$"""{"minute":{{minute}},"note":"50% there"}""");
+            await NoteAsync("agent.tool_call", Actor.Agent("tester"), """{"name":"run_tests"}""");
+            await NoteAsync("item.feedback", Actor.Person("ada"), """{"text":"plain"}""");
+            Time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await Store.TransitionAsync(Project.Id, "T-1", TransitionTarget.ToStatus(WorkStatus.Paused), "don't start yet", Actor.Person("bob"), null, Ct);
+        var all = await Store.ReadEventsAsync(new EventQuery(), Ct);
+
+        var read = await Store.ReadEventsAsync(query, Ct);
+
+        Assert.Equal(all.Where(query.Matches).Select(e => e.Sequence), read.Select(e => e.Sequence));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Wilson.Core.Storage;
 using Wilson.Core.Workflow;
 
@@ -71,6 +72,34 @@ public sealed record EventQuery
 
     /// <summary>A type name ending in a dot is matched as a prefix.</summary>
     public static bool IsTypePrefix(string type) => type.EndsWith('.');
+
+    /// <summary>
+    /// The forms <see cref="Text"/> is looked for in a payload: as typed, and as JSON writes it (System.Text.Json's default
+    /// encoder, which the store writes payloads with, escapes an apostrophe as <c>\u0027</c> and an accented letter as <c>\u00E9</c>).
+    /// </summary>
+    public static IReadOnlyList<string> TextForms(string text) =>
+        JsonEncodedText.Encode(text).Value is var inJson && inJson != text ? [text, inJson] : [text];
+
+    /// <summary>
+    /// Whether <paramref name="e"/> is one this query reads (<see cref="Limit"/> aside), decided in memory as the store decides
+    /// it in SQL: for a watcher that is handed events rather than reading them. Text ignores the case of every letter here, as
+    /// PostgreSQL does; SQLite folds ASCII letters only.
+    /// </summary>
+    public bool Matches(WorkEvent e) =>
+        e.Sequence > AfterSequence && (BeforeSequence is not { } before || e.Sequence < before)
+        && (ProjectId is not { } project || e.ProjectId == project)
+        && (ItemKey is not { } key || string.Equals(e.ItemKey, key, StringComparison.Ordinal))
+        && (Types is null || IsOneOf(e.Type, Types))
+        && (ExcludedTypes is null || !IsOneOf(e.Type, ExcludedTypes))
+        && (Actor is null || e.Actor == Actor)
+        && (ActorKind is not { } kinds || kinds.HasFlag(e.Actor.Kind))
+        && (From is not { } from || e.At.ToUnixTimeMilliseconds() >= from.ToUnixTimeMilliseconds())
+        && (To is not { } to || e.At.ToUnixTimeMilliseconds() < to.ToUnixTimeMilliseconds())
+        && (string.IsNullOrEmpty(Text) || e.Type.Contains(Text, StringComparison.OrdinalIgnoreCase)
+            || TextForms(Text).Any(form => e.PayloadJson.Contains(form, StringComparison.OrdinalIgnoreCase)));
+
+    private static bool IsOneOf(string type, IReadOnlyCollection<string> types) =>
+        types.Any(t => IsTypePrefix(t) ? type.StartsWith(t, StringComparison.Ordinal) : string.Equals(type, t, StringComparison.Ordinal));
 
     private static IReadOnlyCollection<string>? CheckTypes(IReadOnlyCollection<string>? types, string name) =>
         types is not null && types.Any(string.IsNullOrWhiteSpace)

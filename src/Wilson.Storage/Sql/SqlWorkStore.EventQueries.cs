@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Wilson.Core.Events;
 using Wilson.Core.Workflow;
 
@@ -92,17 +91,12 @@ internal abstract partial class SqlWorkStore
         return conditions;
     }
 
-    /// <summary>
-    /// The text in the type or the payload. A payload is JSON, where some characters are written escaped (an apostrophe
-    /// as <c>\u0027</c>, an accented letter as <c>\u00E9</c>), so the text is looked for both as typed and as JSON writes it.
-    /// </summary>
+    /// <summary>The text in the type, or in the payload in any of its forms (<see cref="EventQuery.TextForms"/>: as typed and as JSON writes it).</summary>
     private string TextIn(SqlConditions where, string text)
     {
         var typed = where.Bind("Text", LikePattern.Containing(text));
-        var inJson = JsonEncodedText.Encode(text, StoreJson.Options.Encoder).Value;
-        return inJson == text
-            ? LikeAny(("type", typed), ("payload", typed))
-            : LikeAny(("type", typed), ("payload", typed), ("payload", where.Bind("TextInJson", LikePattern.Containing(inJson))));
+        var inPayload = EventQuery.TextForms(text).Select((form, i) => ("payload", i == 0 ? typed : where.Bind($"Text{i}", LikePattern.Containing(form))));
+        return LikeAny([("type", typed), .. inPayload]);
     }
 
     // Case-sensitive on both databases (SQLite's LIKE is not), and no pattern characters to escape.
