@@ -100,6 +100,29 @@ public sealed class EventsCommandTests
     }
 
     [Fact]
+    public async Task Events_FollowWithAType_ShowsOnlyNewEventsOfThatType()
+    {
+        using var repository = await TempGitRepository.CreateInitialisedAsync();
+        await Cli.RunAsync(repository.Path, "item", "add", "Story", "-c", "x");
+        await Cli.RunAsync(repository.Path, "item", "move", "T-1", "--to", "develop", "--reason", "before");
+        var stdout = new CapturedWriter();
+        using var stop = new CancellationTokenSource(Cli.Timeout);
+        var environment = Cli.Environment(repository.Path, stdout, new CapturedWriter());
+
+        var follow = Task.Run(() => WilsonCli.RunAsync(["events", "--follow", "--json", "--type", "item.transitioned"], environment, stop.Token));
+        await stdout.WaitForAsync(text => text.Contains("before", StringComparison.Ordinal), Cli.Timeout);
+        await Cli.RunAsync(repository.Path, "item", "add", "Not shown", "-c", "x");
+        await Cli.RunAsync(repository.Path, "pause", "T-1", "--reason", "while following");
+        var seen = await stdout.WaitForAsync(text => text.Contains("while following", StringComparison.Ordinal), Cli.Timeout);
+        await stop.CancelAsync();
+        await follow;
+
+        var shown = ParseLines(seen);
+        Assert.Equal(["item.transitioned", "item.transitioned"], shown.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(["before", "while following"], shown.Select(e => e.GetProperty("payload").GetProperty("reason").GetString()));
+    }
+
+    [Fact]
     public async Task Events_ByTypeAndExcludedType_ShowOnlyThoseKinds()
     {
         using var repository = await TempGitRepository.CreateInitialisedAsync();
