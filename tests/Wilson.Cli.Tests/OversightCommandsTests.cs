@@ -14,7 +14,7 @@ public sealed class OversightCommandsTests
     {
         await using var store = await WorkStoreFactory.OpenAsync(
             DatabaseLocation.Sqlite(repository.Combine(".wilson", "wilson.db")), new WorkflowStateMachine(PipelineCatalog.BuiltIn()), TimeProvider.System, CancellationToken.None);
-        var project = (await store.ListItemsAsync(1, ItemQuery.All, CancellationToken.None)).Single(i => i.Key == key).ProjectId;
+        var project = (await store.ListItemsAsync(1, ItemQuery.All, CancellationToken.None)).Items.Single(i => i.Key == key).ProjectId;
         var claimed = (await store.ClaimAsync(new ClaimRequest("worker-1", TimeSpan.FromMinutes(1), project), CancellationToken.None))!;
         Assert.True((await store.CompleteAsync(claimed, "worker-1", TransitionTarget.ToStatus(WorkStatus.AwaitingApproval), "review passed", Actor.System, CancellationToken.None)).Succeeded);
     }

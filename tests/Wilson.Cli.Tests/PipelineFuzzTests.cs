@@ -174,7 +174,7 @@ public sealed class PipelineFuzzTests(ITestOutputHelper output)
 
                 if (e.Type is EventTypes.ItemTransitioned or EventTypes.ItemCreated or EventTypes.ApprovalRequired)
                 {
-                    var items = await store.ListItemsAsync(found.Id, ItemQuery.All, deadline.Token);
+                    var items = (await store.ListItemsAsync(found.Id, ItemQuery.All, deadline.Token)).Items;
                     bool Waits(WorkItem item) =>
                         item.Status is WorkStatus.Blocked or WorkStatus.Failed or WorkStatus.Cancelled || (item.Status == WorkStatus.AwaitingApproval && asked.Contains(item.Key));
                     if (items.All(i => i.Status == WorkStatus.Done || Waits(i) || PipelineRecord.HeldBy(i, items, Waits) is not null))

@@ -25,7 +25,7 @@ internal sealed record PipelineRecord(
     {
         await using var store = await OpenAsync(project, cancellationToken);
         var found = await store.FindProjectAsync(project.Name, cancellationToken) ?? throw new InvalidOperationException($"no project {project.Name} in {project.Database}");
-        var items = await store.ListItemsAsync(found.Id, ItemQuery.All, cancellationToken);
+        var items = (await store.ListItemsAsync(found.Id, ItemQuery.All, cancellationToken)).Items;
         var events = new List<WorkEvent>();
         for (var page = await store.ReadEventsAsync(new EventQuery { ProjectId = found.Id }, cancellationToken);
             page.Count > 0;

@@ -79,7 +79,7 @@ public sealed class EvidenceGateTests : IAsyncLifetime
         Assert.Equal(5, runs.Count);
         Assert.All(runs, run => Assert.StartsWith(
             "claimed a pass without the evidence: nothing in the worktree differs from where T-1 began: make the change it asks for", run.Summary, StringComparison.Ordinal));
-        Assert.Empty(await _fixture.Store.ListItemsAsync(_fixture.Project.Id, new ItemQuery { Status = WorkStatus.AwaitingApproval }, Ct));
+        Assert.Empty((await _fixture.Store.ListItemsAsync(_fixture.Project.Id, new ItemQuery { Statuses = [WorkStatus.AwaitingApproval] }, Ct)).Items);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class EvidenceGateTests : IAsyncLifetime
             "plan failed 3 times in a row; a person must look: claimed a pass without the evidence: the plan has no items: create each item of the plan with create_item " +
             "(a title and acceptance criteria), then finish. It said: \"the plan is complete\"",
             JsonDocument.Parse(blocked.PayloadJson).RootElement.GetProperty("reason").GetString());
-        Assert.Single(await _fixture.Store.ListItemsAsync(_fixture.Project.Id, ItemQuery.All, Ct));
+        Assert.Single((await _fixture.Store.ListItemsAsync(_fixture.Project.Id, ItemQuery.All, Ct)).Items);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class EvidenceGateTests : IAsyncLifetime
 
         await _fixture.RunUntilAsync(async () => await _fixture.Store.GetItemAsync(_fixture.Project.Id, "T-2", Ct) is { Stage: "develop" }, "the plan's item reaches develop", Quick);
 
-        var items = await _fixture.Store.ListItemsAsync(_fixture.Project.Id, ItemQuery.All, Ct);
+        var items = (await _fixture.Store.ListItemsAsync(_fixture.Project.Id, ItemQuery.All, Ct)).Items;
         Assert.Equal(["T-1", "T-2"], items.Select(i => i.Key));
         Assert.Equal(["`test -f hello.txt` passes"], items[1].AcceptanceCriteria);
         Assert.Equal(WorkStatus.AwaitingApproval, (await _fixture.ItemAsync(plan.Key)).Status);

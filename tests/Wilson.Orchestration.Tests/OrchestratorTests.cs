@@ -152,7 +152,7 @@ public sealed class OrchestratorTests : IAsyncLifetime
 
         await Eventually.TrueAsync(async () => (await _fixture.Store.GetItemAsync(other.Id, "T-1", Ct))!.Status == WorkStatus.AwaitingApproval,
             "the other project's item is done", Patience);
-        var backlogDone = (await _fixture.Store.ListItemsAsync(_fixture.Project.Id, new ItemQuery { Status = WorkStatus.AwaitingApproval }, Ct)).Count;
+        var backlogDone = (await _fixture.Store.ListItemsAsync(_fixture.Project.Id, new ItemQuery { Statuses = [WorkStatus.AwaitingApproval] }, Ct)).Items.Count;
         await stop.CancelAsync();
         await Task.WhenAll(busy, small);
 

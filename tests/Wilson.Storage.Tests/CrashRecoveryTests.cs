@@ -56,7 +56,7 @@ public abstract class CrashRecoveryTests : IDisposable
             Assert.Equal(0, await second.WaitForExitAsync(Patience));
         }
 
-        var items = await store.ListItemsAsync(project.Id, ItemQuery.All, CancellationToken.None);
+        var items = (await store.ListItemsAsync(project.Id, ItemQuery.All, CancellationToken.None)).Items;
         Assert.Equal(ItemCount, items.Count);
         Assert.All(items, i => Assert.Equal(WorkStatus.Done, i.Status));
 
@@ -99,7 +99,7 @@ public abstract class CrashRecoveryTests : IDisposable
             Assert.Equal(0, await second.WaitForExitAsync(Patience));
         }
 
-        var items = await store.ListItemsAsync(project.Id, ItemQuery.All, CancellationToken.None);
+        var items = (await store.ListItemsAsync(project.Id, ItemQuery.All, CancellationToken.None)).Items;
         Assert.All(items, i => Assert.Equal(WorkStatus.Done, i.Status));
         var events = await store.ReadEventsAsync(new EventQuery { ProjectId = project.Id, Limit = 10_000 }, CancellationToken.None);
         var doneKeys = events

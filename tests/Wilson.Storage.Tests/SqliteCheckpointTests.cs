@@ -37,7 +37,7 @@ public sealed class SqliteCheckpointTests : IDisposable
 
         Assert.True(new FileInfo(path).Length > before,
             $"the database file stayed at {before} bytes: nothing was checkpointed from the write-ahead log");
-        Assert.Equal(250, (await store.ListItemsAsync(project.Id, new ItemQuery(), Ct)).Count);
+        Assert.Equal(250, (await store.ListItemsAsync(project.Id, new ItemQuery(), Ct)).Items.Count);
     }
 
     public void Dispose() => _directory.Dispose();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Wilson.Core.Events;
 using Wilson.Core.Items;
 using Wilson.Core.Workflow;
 using Wilson.Storage.Sql;
@@ -30,5 +31,14 @@ public sealed class StoreJsonTests
             details,
         }, StoreJson.Options);
         Assert.Equal(serialized, written);
+    }
+
+    [Fact]
+    public void Payloads_AreWrittenAsEventQueryLooksForText_WithTheDefaultEncoder()
+    {
+        var written = StoreJson.WriteTransition(new Transition("T-1", "plan", WorkStatus.Ready, "plan", WorkStatus.Paused, "don't", Actor.System), null);
+
+        Assert.Null(StoreJson.Options.Encoder);
+        Assert.Contains(EventQuery.TextForms("don't")[^1], written, StringComparison.Ordinal);
     }
 }

@@ -64,4 +64,33 @@ public abstract partial class WorkStoreContractTests
         Assert.Equal((WriteFailure.NotFound, "there is no item T-99 in this project"), (unknown.Failure, unknown.Error));
         Assert.Empty(await Store.ListApprovedAsync(Project.Id, Ct));
     }
+
+    [Fact]
+    public async Task ListPendingApprovalsAsync_ItemsWaitingWithNoDecisionOnThemAsTheyStand()
+    {
+        var approved = await AwaitingApprovalAsync("approved");
+        var rejected = await AwaitingApprovalAsync("rejected");
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var undecided = await AwaitingApprovalAsync("undecided");
+        await AddAsync("not waiting");
+        await Store.DecideApprovalAsync(Project.Id, approved.Key, true, "yes", Actor.Person("ada"), Ct);
+        await Store.DecideApprovalAsync(Project.Id, rejected.Key, false, "no", Actor.Person("ada"), Ct);
+
+        Assert.Equal([undecided.Key], (await Store.ListPendingApprovalsAsync(Project.Id, Ct)).Select(i => i.Key));
+
+        // Paused and resumed, the approved item is a new version: the decision was on the old one.
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await Store.TransitionAsync(Project.Id, approved.Key, TransitionTarget.ToStatus(WorkStatus.Paused), "hold on", Actor.Person("ada"), null, Ct);
+        await Store.TransitionAsync(Project.Id, approved.Key, TransitionTarget.ToStatus(WorkStatus.AwaitingApproval), "go on", Actor.Person("ada"), null, Ct);
+        Assert.Equal([undecided.Key, approved.Key], (await Store.ListPendingApprovalsAsync(Project.Id, Ct)).Select(i => i.Key));
+    }
+
+    [Fact]
+    public async Task ListPendingApprovalsAsync_NothingWaitingOrUnknownProject_IsEmpty()
+    {
+        await AddAsync("ready");
+
+        Assert.Empty(await Store.ListPendingApprovalsAsync(Project.Id, Ct));
+        Assert.Empty(await Store.ListPendingApprovalsAsync(Project.Id + 1000, Ct));
+    }
 }

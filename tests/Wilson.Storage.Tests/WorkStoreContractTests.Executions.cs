@@ -3,6 +3,7 @@ using Wilson.Core.Events;
 using Wilson.Core.Executions;
 using Wilson.Core.Usage;
 using Wilson.Core.Workflow;
+using Wilson.Testing;
 
 namespace Wilson.Storage.Tests;
 
@@ -126,5 +127,34 @@ public abstract partial class WorkStoreContractTests
 
         Assert.Equal([develop.Id, test.Id], listed.Select(e => e.Id));
         Assert.Equal(["develop", "test"], listed.Select(e => e.Stage));
+    }
+
+    [Fact]
+    public async Task ListOpenExecutionsAsync_ThoseNotEnded_OfOneProjectOrAll()
+    {
+        var other = await TestStores.RegisterAsync(Store, "other", Ct);
+        var first = await StartAsync("T-1", "develop");
+        var ended = await StartAsync("T-2", "develop");
+        var elsewhere = await Store.StartExecutionAsync(new NewExecution(other.Id, "T-1", "develop", "developer", "worker-2", "{}"), Developer, Ct);
+        var last = await StartAsync("T-1", "test");
+        await Store.FinishExecutionAsync(ended.Id, new ExecutionEnd(ExecutionResult.Pass, "done"), Developer, Ct);
+
+        var ofProject = await Store.ListOpenExecutionsAsync(Project.Id, Ct);
+        var ofAll = await Store.ListOpenExecutionsAsync(null, Ct);
+
+        Assert.Equal([first.Id, last.Id], ofProject.Select(e => e.Id));
+        Assert.All(ofProject, e => Assert.Null(e.EndedAt));
+        Assert.Equal([first.Id, elsewhere.Id, last.Id], ofAll.Select(e => e.Id));
+        Assert.Empty(await Store.ListOpenExecutionsAsync(other.Id + 1000, Ct));
+    }
+
+    [Fact]
+    public async Task ListOpenExecutionsAsync_NoneRunning_IsEmpty()
+    {
+        var execution = await StartAsync();
+        await Store.FinishExecutionAsync(execution.Id, new ExecutionEnd(ExecutionResult.Fail, "tests fail"), Developer, Ct);
+
+        Assert.Empty(await Store.ListOpenExecutionsAsync(Project.Id, Ct));
+        Assert.Empty(await Store.ListOpenExecutionsAsync(null, Ct));
     }
 }

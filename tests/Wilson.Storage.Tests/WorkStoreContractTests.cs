@@ -166,7 +166,7 @@ public abstract partial class WorkStoreContractTests : IAsyncLifetime
 
         Assert.Equal(WriteFailure.InvalidInput, result.Failure);
         Assert.Contains("no item T-9 in project demo", result.Error, StringComparison.Ordinal);
-        Assert.Empty(await Store.ListItemsAsync(Project.Id, ItemQuery.All, Ct));
+        Assert.Empty((await Store.ListItemsAsync(Project.Id, ItemQuery.All, Ct)).Items);
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public abstract partial class WorkStoreContractTests : IAsyncLifetime
 
         Assert.All(results, r => Assert.False(r.Succeeded));
         Assert.Contains("priority", results[1].Error, StringComparison.Ordinal);
-        Assert.Empty(await Store.ListItemsAsync(Project.Id, ItemQuery.All, Ct));
+        Assert.Empty((await Store.ListItemsAsync(Project.Id, ItemQuery.All, Ct)).Items);
         Assert.Equal("T-1", (await AddAsync("after")).Key);
     }
 
@@ -204,7 +204,7 @@ public abstract partial class WorkStoreContractTests : IAsyncLifetime
         }));
         await Task.WhenAll(writers).WaitAsync(Patience);
 
-        var keys = (await Store.ListItemsAsync(Project.Id, ItemQuery.All, Ct)).Select(i => i.Key).ToHashSet();
+        var keys = (await Store.ListItemsAsync(Project.Id, ItemQuery.All, Ct)).Items.Select(i => i.Key).ToHashSet();
         Assert.Equal(Enumerable.Range(1, 200).Select(n => $"T-{n}").ToHashSet(), keys);
     }
 
@@ -403,7 +403,7 @@ public abstract partial class WorkStoreContractTests : IAsyncLifetime
         Assert.Equal(1000, claims.Count);
         Assert.Equal(1000, claims.Select(c => c.Key).Distinct().Count());
         Assert.True(claims.Select(c => c.Owner).Distinct().Count() > 1, "more than one worker got work");
-        var items = await Store.ListItemsAsync(Project.Id, ItemQuery.All, Ct);
+        var items = (await Store.ListItemsAsync(Project.Id, ItemQuery.All, Ct)).Items;
         Assert.All(items, i => Assert.Equal(("done", WorkStatus.Done), (i.Stage, i.Status)));
     }
 

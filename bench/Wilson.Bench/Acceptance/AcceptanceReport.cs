@@ -62,7 +62,7 @@ internal static class AcceptanceReport
             return 2;
         }
 
-        var items = await store.ListItemsAsync(project.Id, ItemQuery.All, cancellationToken);
+        var items = (await store.ListItemsAsync(project.Id, ItemQuery.All, cancellationToken)).Items;
         var plans = options.Plan is { } key
             ? items.Where(i => i.Key == key).ToList()
             : [.. items.Where(i => i.Kind == WorkKind.Plan && i.Parent is null)];

@@ -195,7 +195,7 @@ public sealed class RoleTools(IWorkStore store, WorkItem item, string role, Plan
     /// </summary>
     private async Task CheckRoomAsync(WorkItem parent, string title, string instead, CancellationToken cancellationToken)
     {
-        var all = await store.ListItemsAsync(parent.ProjectId, ItemQuery.All, cancellationToken);
+        var all = (await store.ListItemsAsync(parent.ProjectId, ItemQuery.All, cancellationToken)).Items;
         var byKey = all.ToDictionary(i => i.Key, StringComparer.Ordinal);
         var root = parent;
         while (root.Kind != WorkKind.Plan && root.Parent is { } up && byKey.TryGetValue(up, out var above))

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Wilson.Cli.Projects;
 using Wilson.Core.Events;
+using Wilson.Core.Storage;
 
 namespace Wilson.Cli.Commands;
 
@@ -17,7 +18,13 @@ internal static class EventsCommand
         var item = new Option<string?>("--item") { Description = "Only the events of this item, e.g. T-1" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events as they happen, until Ctrl+C" };
         var limit = new Option<int?>("--limit", "-n") { Description = "Only the last N events (before following)" };
+        var filters = new EventFilterOptions();
         var command = new Command("events", "Print the project's events in order: who did what to which item, and when") { item, follow, limit };
+        foreach (var filter in filters.All)
+        {
+            command.Options.Add(filter);
+        }
+
         command.SetCliAction(environment, options, async (cli, cancellationToken) =>
         {
             if (cli.Get(limit) is < 1)
@@ -25,13 +32,13 @@ internal static class EventsCommand
                 throw new CliException($"--limit: {cli.Get(limit)} must be at least 1");
             }
 
-            await using var project = await cli.OpenProjectAsync(cancellationToken);
-            var query = new EventQuery
+            var query = filters.Apply(cli, new EventQuery
             {
-                ProjectId = project.Project.Id,
                 ItemKey = cli.Get(item) is { } key ? ProjectContext.ParseKey(key) : null,
                 Limit = Page,
-            };
+            });
+            await using var project = await cli.OpenProjectAsync(cancellationToken);
+            query = query with { ProjectId = project.Project.Id };
             if (query.ItemKey is { } itemKey)
             {
                 _ = await project.GetItemAsync(itemKey, cancellationToken);
@@ -53,42 +60,59 @@ internal static class EventsCommand
         return command;
     }
 
-    /// <summary>Writes the events so far (the last <paramref name="limit"/> if given); returns the last sequence read.</summary>
+    /// <summary>
+    /// Writes the events so far that match <paramref name="query"/>: all of them, or the last <paramref name="limit"/>, read from
+    /// the end of the log. Returns the sequence they were read up to, where a follower starts: nothing is shown twice or missed.
+    /// </summary>
     internal static async Task<long> WriteHistoryAsync(CliContext cli, ProjectContext project, EventQuery query, int? limit, CancellationToken cancellationToken)
     {
-        var tail = new Queue<WorkEvent>();
-        var last = 0L;
-        while (true)
+        var upTo = await project.Store.GetLastSequenceAsync(cancellationToken);
+        var history = query with { BeforeSequence = upTo + 1 };
+        if (limit is { } count)
         {
-            var page = await project.Store.ReadEventsAsync(query with { AfterSequence = last }, cancellationToken);
-            if (page.Count == 0)
+            foreach (var e in await LastAsync(project.Store, history, count, cancellationToken))
+            {
+                Write(cli, e);
+            }
+
+            return upTo;
+        }
+
+        for (var after = history.AfterSequence; ;)
+        {
+            var page = await project.Store.ReadEventsAsync(history with { AfterSequence = after }, cancellationToken);
+            foreach (var e in page)
+            {
+                Write(cli, e);
+            }
+
+            if (page.Count < history.Limit)
+            {
+                return upTo;
+            }
+
+            after = page[^1].Sequence;
+        }
+    }
+
+    /// <summary>The last <paramref name="count"/> events matching <paramref name="query"/>, oldest first, read back a page at a time.</summary>
+    private static async Task<List<WorkEvent>> LastAsync(IWorkStore store, EventQuery query, int count, CancellationToken cancellationToken)
+    {
+        var events = new List<WorkEvent>();
+        while (events.Count < count)
+        {
+            var wanted = Math.Min(count - events.Count, query.Limit);
+            var page = await store.ReadLastEventsAsync(query with { Limit = wanted }, cancellationToken);
+            events.InsertRange(0, page);
+            if (page.Count < wanted)
             {
                 break;
             }
 
-            foreach (var e in page)
-            {
-                last = e.Sequence;
-                if (limit is null)
-                {
-                    Write(cli, e);
-                    continue;
-                }
-
-                tail.Enqueue(e);
-                if (tail.Count > limit)
-                {
-                    tail.Dequeue();
-                }
-            }
+            query = query with { BeforeSequence = page[0].Sequence };
         }
 
-        foreach (var e in tail)
-        {
-            Write(cli, e);
-        }
-
-        return last;
+        return events;
     }
 
     // Plain lines rather than a table: a follower prints one event at a time, and readers of a pipe want one line per event.

@@ -190,7 +190,7 @@ internal static class IdeaCommand
 
     private static async Task<IReadOnlyList<WorkItem>> PlanItemsAsync(ProjectContext project, WorkItem plan, CancellationToken cancellationToken)
     {
-        var all = await project.Store.ListItemsAsync(project.Project.Id, ItemQuery.All, cancellationToken);
+        var all = (await project.Store.ListItemsAsync(project.Project.Id, ItemQuery.All, cancellationToken)).Items;
         var keys = new HashSet<string>([plan.Key], StringComparer.Ordinal);
 
         // The plan's items, and what they in turn created (bugs a tester reported): the whole family.

@@ -154,10 +154,10 @@ internal static class ItemCommands
             await using var project = await cli.OpenProjectAsync(cancellationToken);
             var query = new ItemQuery
             {
-                Status = cli.Get(status) is { } statusText ? ParseStatus(statusText, "--status") : null,
+                Statuses = cli.Get(status) is { } statusText ? [ParseStatus(statusText, "--status")] : null,
                 Stage = cli.Get(stage) is { } stageText ? ParseStage(stageText, project.Pipelines) : null,
             };
-            var items = await project.Store.ListItemsAsync(project.Project.Id, query, cancellationToken);
+            var items = (await project.Store.ListItemsAsync(project.Project.Id, query, cancellationToken)).Items;
             if (cli.Json)
             {
                 cli.Output.WriteJson(items);
@@ -167,7 +167,7 @@ internal static class ItemCommands
             var console = cli.Output.Console;
             if (items.Count == 0)
             {
-                console.WriteLine(query.Status is null && query.Stage is null
+                console.WriteLine(query.Statuses is null && query.Stage is null
                     ? "No items yet. Add one: wilson item add \"title\" --criteria \"what done looks like\""
                     : "No items match.");
                 return ExitCodes.Success;

@@ -31,7 +31,11 @@ public interface IWorkStore : IAsyncDisposable
 
     Task<WorkItem?> GetItemAsync(long projectId, string key, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<WorkItem>> ListItemsAsync(long projectId, ItemQuery query, CancellationToken cancellationToken);
+    /// <summary>
+    /// The page of the project's items that <paramref name="query"/> asks for, with how many match in all. An unknown
+    /// project has no items (an empty page, not an error).
+    /// </summary>
+    Task<ItemPage> ListItemsAsync(long projectId, ItemQuery query, CancellationToken cancellationToken);
 
     /// <summary>Edits an item's content if it is still at <paramref name="expectedVersion"/>.</summary>
     Task<ItemWriteResult> EditItemAsync(long projectId, string key, ItemEdit edit, long expectedVersion, Actor actor, CancellationToken cancellationToken);
@@ -75,7 +79,18 @@ public interface IWorkStore : IAsyncDisposable
 
     Task<WorkEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The first <see cref="EventQuery.Limit"/> events matching <paramref name="query"/>, oldest first. A query whose
+    /// <see cref="EventQuery.From"/> is after its <see cref="EventQuery.To"/> is refused (ArgumentException).
+    /// </summary>
     Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The newest <see cref="EventQuery.Limit"/> events matching <paramref name="query"/>, returned oldest first, read from
+    /// the end of the log (not the whole of it). Set <see cref="EventQuery.BeforeSequence"/> to the first one's sequence
+    /// for the page before.
+    /// </summary>
+    Task<IReadOnlyList<WorkEvent>> ReadLastEventsAsync(EventQuery query, CancellationToken cancellationToken);
 
     /// <summary>The sequence of the last event appended (0 when there is none): where a watcher of what happens next starts.</summary>
     Task<long> GetLastSequenceAsync(CancellationToken cancellationToken);
@@ -91,6 +106,12 @@ public interface IWorkStore : IAsyncDisposable
 
     /// <summary>Calls, tokens and cost summed over <paramref name="scope"/>.</summary>
     Task<UsageTotals> GetUsageAsync(UsageScope scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Calls, tokens and cost of each item of the project, in one query: of every item that made a call, or with
+    /// <paramref name="itemKeys"/> only of those (an empty collection asks for none). Items without calls are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, UsageTotals>> GetUsageByItemAsync(long projectId, IReadOnlyCollection<string>? itemKeys, CancellationToken cancellationToken);
 
     /// <summary>Opens an execution of an agent on an item and appends <c>execution.started</c>.</summary>
     Task<Execution> StartExecutionAsync(NewExecution execution, Actor actor, CancellationToken cancellationToken);
@@ -111,6 +132,12 @@ public interface IWorkStore : IAsyncDisposable
     Task<IReadOnlyList<Execution>> ListExecutionsAsync(long projectId, string itemKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Executions not yet ended (running, or cut off by a crash until recovery closes them), oldest first, without
+    /// transcripts: of one project, or with <paramref name="projectId"/> null of all.
+    /// </summary>
+    Task<IReadOnlyList<Execution>> ListOpenExecutionsAsync(long? projectId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Records a decision on an item that is AwaitingApproval and appends <c>item.approved</c> or <c>item.rejected</c>.
     /// Refused (<see cref="WriteFailure.NotFound"/>, <see cref="WriteFailure.TransitionRefused"/>) when the item is unknown or
     /// not awaiting approval, saying where it is; the item itself does not move here.
@@ -119,6 +146,12 @@ public interface IWorkStore : IAsyncDisposable
 
     /// <summary>Items AwaitingApproval that are approved as they stand, in the order they were approved: the merge queue.</summary>
     Task<IReadOnlyList<WorkItem>> ListApprovedAsync(long projectId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Items AwaitingApproval with no decision on them as they stand (a decision on an earlier version does not count),
+    /// the longest waiting first: what a person is asked to decide.
+    /// </summary>
+    Task<IReadOnlyList<WorkItem>> ListPendingApprovalsAsync(long projectId, CancellationToken cancellationToken);
 
     /// <summary>Leaves a note for the next agent turn on an item and appends <c>item.feedback</c>; an unknown item is refused (InvalidOperationException).</summary>
     Task<Feedback> AddFeedbackAsync(long projectId, string itemKey, string text, Actor from, CancellationToken cancellationToken);

@@ -65,7 +65,7 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
     /// <summary>One pass: rate the items newly waiting for approval, then merge the approved ones in order. Returns the keys merged.</summary>
     public async Task<IReadOnlyList<string>> ProcessAsync(CancellationToken cancellationToken)
     {
-        var waiting = await store.ListItemsAsync(workspace.Project.Id, new ItemQuery { Status = WorkStatus.AwaitingApproval }, cancellationToken);
+        var waiting = (await store.ListItemsAsync(workspace.Project.Id, new ItemQuery { Statuses = [WorkStatus.AwaitingApproval] }, cancellationToken)).Items;
         foreach (var item in waiting.Where(i => _rated.Add((i.Key, i.Version))))
         {
             await RateAsync(item, cancellationToken);
@@ -228,8 +228,8 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
     // An approved plan's items, kept Draft for the review, become Ready (those that meet the Definition of Ready).
     private async Task ReleasePlanAsync(WorkItem plan)
     {
-        var drafts = await store.ListItemsAsync(plan.ProjectId, new ItemQuery { Status = WorkStatus.Draft }, CancellationToken.None);
-        foreach (var draft in drafts.Where(d => d.Parent == plan.Key))
+        var drafts = await store.ListItemsAsync(plan.ProjectId, new ItemQuery { Statuses = [WorkStatus.Draft], Parent = plan.Key }, CancellationToken.None);
+        foreach (var draft in drafts.Items)
         {
             await store.TransitionAsync(plan.ProjectId, draft.Key, TransitionTarget.ToStatus(WorkStatus.Ready), $"plan {plan.Key} approved", Actor.System, draft.Version, CancellationToken.None);
         }

@@ -36,8 +36,8 @@ internal static class EvidenceGate
 
     private static async Task<string?> PlanAsync(IWorkStore store, WorkItem plan, CancellationToken cancellationToken)
     {
-        var items = await store.ListItemsAsync(plan.ProjectId, ItemQuery.All, cancellationToken);
-        return items.Any(i => i.Parent == plan.Key)
+        var children = await store.ListItemsAsync(plan.ProjectId, new ItemQuery { Parent = plan.Key, Limit = 1 }, cancellationToken);
+        return children.Items.Count > 0
             ? null
             : $"the plan has no items: create each item of the plan with {ToolNames.CreateItem} (a title and acceptance criteria), then finish";
     }

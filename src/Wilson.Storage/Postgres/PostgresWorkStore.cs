@@ -53,7 +53,12 @@ internal sealed class PostgresWorkStore : SqlWorkStore
     protected override string LockRows => " FOR UPDATE";
 
     // Npgsql sends the list as one array parameter.
-    protected override string KeyInKeys => "key = ANY(@Keys)";
+    protected override string In(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    protected override string LikeIgnoringCase => "ILIKE";
+
+    // ix_events_project_seq serves a project's events in sequence order.
+    protected override string EventProjectColumn => "project_id";
 
     // Each dependency is looked up by (project_id, key), one index probe per dependency, so an item
     // without any costs nothing: with a plain join the planner hash-joined the project's items for

@@ -68,7 +68,6 @@ internal sealed class EventSubscription : IDisposable
         return all ? batch : batch.Where(Matches).ToList();
     }
 
-    private bool Matches(WorkEvent e) =>
-        (_filter.ProjectId is not { } project || e.ProjectId == project) &&
-        (_filter.ItemKey is not { } key || string.Equals(e.ItemKey, key, StringComparison.Ordinal));
+    // The same decision the store makes in SQL for a read with this filter.
+    private bool Matches(WorkEvent e) => _filter.Matches(e);
 }

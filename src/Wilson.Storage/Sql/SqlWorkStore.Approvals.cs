@@ -55,4 +55,19 @@ internal abstract partial class SqlWorkStore
                 new { ProjectId = projectId, Approved = true }, null, cancellationToken);
             return rows.Select(r => r.ToItem()).ToList();
         }, cancellationToken);
+
+    public Task<IReadOnlyList<WorkItem>> ListPendingApprovalsAsync(long projectId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<WorkItem>>(async connection =>
+        {
+            // A decision holds for the version it was made on (ix_approvals_item finds it); updated_at is when the item began waiting.
+            var rows = await connection.QueryListAsync<WorkItemRow>(
+                $"""
+                SELECT {WorkItemRow.Columns} FROM work_items w
+                WHERE w.project_id = @ProjectId AND w.status = 'AwaitingApproval'
+                  AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.project_id = w.project_id AND a.item_key = w.key AND a.item_version = w.version)
+                ORDER BY w.updated_at, w.id
+                """,
+                new { ProjectId = projectId }, null, cancellationToken);
+            return rows.Select(r => r.ToItem()).ToList();
+        }, cancellationToken);
 }

@@ -107,6 +107,16 @@ internal abstract partial class SqlWorkStore
             return rows.Select(r => r.ToExecution([])).ToList();
         }, cancellationToken);
 
+    public Task<IReadOnlyList<Execution>> ListOpenExecutionsAsync(long? projectId, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<Execution>>(async connection =>
+        {
+            // ix_executions_open holds only the open ones, a handful whatever the history; the project is checked on those.
+            var rows = await connection.QueryListAsync<ExecutionRow>(
+                $"SELECT {ExecutionRow.Columns} FROM executions WHERE ended_at IS NULL AND (@ProjectId IS NULL OR project_id = @ProjectId) ORDER BY id",
+                new { ProjectId = projectId }, null, cancellationToken);
+            return rows.Select(r => r.ToExecution([])).ToList();
+        }, cancellationToken);
+
     private static async Task<ExecutionRow> RunningExecutionAsync(DbConnection connection, DbTransaction transaction, long executionId, CancellationToken cancellationToken)
     {
         var row = await connection.QuerySingleOrNullAsync<ExecutionRow>(

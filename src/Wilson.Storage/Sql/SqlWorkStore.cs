@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Wilson.Core.Events;
@@ -8,7 +7,6 @@ using Wilson.Core.Pipelines;
 using Wilson.Core.Plans;
 using Wilson.Core.Projects;
 using Wilson.Core.Storage;
-using Wilson.Core.Usage;
 using Wilson.Core.Workflow;
 
 namespace Wilson.Storage.Sql;
@@ -70,8 +68,21 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     /// <summary>Appended to a SELECT of rows about to be changed (<c> FOR UPDATE</c> where the database locks rows).</summary>
     protected abstract string LockRows { get; }
 
-    /// <summary>A condition that <c>key</c> is one of the list parameter @Keys.</summary>
-    protected abstract string KeyInKeys { get; }
+    /// <summary>A condition that <paramref name="column"/> is one of the values of the list parameter <paramref name="parameter"/> (<c>@Keys</c>).</summary>
+    protected abstract string In(string column, string parameter);
+
+    /// <summary>The LIKE operator that ignores case (as far as the database can: SQLite folds ASCII letters only).</summary>
+    protected abstract string LikeIgnoringCase { get; }
+
+    /// <summary>
+    /// How an events query names project_id when it does not also name an item: where the database has no (project_id, seq)
+    /// index, so that it reads the project's events in sequence order from the table, a LIMIT stopping it early.
+    /// </summary>
+    protected abstract string EventProjectColumn { get; }
+
+    /// <summary>A condition that one of the columns matches its <see cref="LikePattern"/> parameter, ignoring case.</summary>
+    private string LikeAny(params IEnumerable<(string Column, string Pattern)> matches) =>
+        SqlConditions.Or(matches.Select(m => $"{m.Column} {LikeIgnoringCase} {m.Pattern}{LikePattern.Escape}"));
 
     protected abstract Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken);
 
@@ -180,19 +191,6 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
 
     public Task<WorkItem?> GetItemAsync(long projectId, string key, CancellationToken cancellationToken) =>
         ReadAsync(connection => LoadItemAsync(connection, null, projectId, key, cancellationToken), cancellationToken);
-
-    public Task<IReadOnlyList<WorkItem>> ListItemsAsync(long projectId, ItemQuery query, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<WorkItem>>(async connection =>
-        {
-            var rows = await connection.QueryListAsync<WorkItemRow>(
-                $"""
-                SELECT {WorkItemRow.Columns} FROM work_items
-                WHERE project_id = @ProjectId AND (@Status IS NULL OR status = @Status) AND (@Stage IS NULL OR stage = @Stage)
-                ORDER BY id LIMIT @Limit
-                """,
-                new { ProjectId = projectId, Status = query.Status?.ToString(), query.Stage, query.Limit }, null, cancellationToken);
-            return rows.Select(r => r.ToItem()).ToList();
-        }, cancellationToken);
 
     public Task<ItemWriteResult> EditItemAsync(long projectId, string key, ItemEdit edit, long expectedVersion, Actor actor, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
@@ -395,19 +393,6 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     public Task<long> GetLastSequenceAsync(CancellationToken cancellationToken) =>
         ReadAsync(connection => connection.QuerySingleValueAsync<long>("SELECT COALESCE(MAX(seq), 0) FROM events", null, null, cancellationToken), cancellationToken);
 
-    public Task<IReadOnlyList<WorkEvent>> ReadEventsAsync(EventQuery query, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<WorkEvent>>(async connection =>
-        {
-            var rows = await connection.QueryListAsync<EventRow>(
-                $"""
-                SELECT {EventRow.Columns} FROM events
-                WHERE seq > @AfterSequence AND (@ProjectId IS NULL OR project_id = @ProjectId) AND (@ItemKey IS NULL OR item_key = @ItemKey)
-                ORDER BY seq LIMIT @Limit
-                """,
-                new { query.AfterSequence, query.ProjectId, query.ItemKey, query.Limit }, null, cancellationToken);
-            return rows.Select(r => r.ToEvent()).ToList();
-        }, cancellationToken);
-
     public async IAsyncEnumerable<WorkEvent> WatchEventsAsync(EventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var after = query.AfterSequence;
@@ -449,46 +434,6 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
             }
         }
     }
-
-    public Task RecordModelCallAsync(ModelCall modelCall, CancellationToken cancellationToken) =>
-        WriteAsync((connection, transaction) => connection.ExecuteAsync(
-            """
-            INSERT INTO model_calls (project_id, item_key, execution_id, purpose, model, endpoint, input_tokens, output_tokens,
-                cost_micros, first_token_ms, duration_ms, at, day, fallback, outcome)
-            VALUES (@ProjectId, @ItemKey, @ExecutionId, @Purpose, @Model, @Endpoint, @InputTokens, @OutputTokens,
-                @CostMicros, @FirstTokenMs, @DurationMs, @At, @Day, @Fallback, @Outcome)
-            """,
-            new
-            {
-                modelCall.ProjectId, modelCall.ItemKey, modelCall.ExecutionId, modelCall.Purpose, modelCall.Model, modelCall.Endpoint, modelCall.InputTokens, modelCall.OutputTokens,
-                modelCall.CostMicros,
-                FirstTokenMs = (long?)modelCall.TimeToFirstToken?.TotalMilliseconds,
-                DurationMs = (long)modelCall.Duration.TotalMilliseconds,
-                At = modelCall.At.ToUnixTimeMilliseconds(),
-                Day = UsageDay(DateOnly.FromDateTime(modelCall.At.UtcDateTime)),
-                modelCall.Fallback,
-                modelCall.Outcome,
-            }, transaction, cancellationToken), cancellationToken);
-
-    public Task<UsageTotals> GetUsageAsync(UsageScope scope, CancellationToken cancellationToken) =>
-        ReadAsync(connection => SumUsageAsync(connection, null, scope, cancellationToken), cancellationToken);
-
-    private static async Task<UsageTotals> SumUsageAsync(DbConnection connection, DbTransaction? transaction, UsageScope scope, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleValueAsync<UsageRow>(
-            """
-            SELECT COUNT(*) AS Calls, COALESCE(SUM(input_tokens), 0) AS InputTokens, COALESCE(SUM(output_tokens), 0) AS OutputTokens,
-                COALESCE(SUM(cost_micros), 0) AS CostMicros
-            FROM model_calls
-            WHERE (@ProjectId IS NULL OR project_id = @ProjectId) AND (@ItemKey IS NULL OR item_key = @ItemKey)
-              AND (@ExecutionId IS NULL OR execution_id = @ExecutionId) AND (@Day IS NULL OR day = @Day)
-            """,
-            new { scope.ProjectId, scope.ItemKey, scope.ExecutionId, Day = scope.Day is { } day ? UsageDay(day) : null },
-            transaction, cancellationToken);
-        return new UsageTotals(row.Calls, row.InputTokens, row.OutputTokens, row.CostMicros);
-    }
-
-    private static string UsageDay(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Runs a write transaction, then wakes in-process watchers (its events are committed by then).</summary>
     protected async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
@@ -700,7 +645,7 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         }
 
         var found = await connection.QueryListAsync<string>(
-            $"SELECT key FROM work_items WHERE project_id = @ProjectId AND {KeyInKeys}", new { ProjectId = projectId, Keys = wanted }, transaction, cancellationToken);
+            $"SELECT key FROM work_items WHERE project_id = @ProjectId AND {In("key", "@Keys")}", new { ProjectId = projectId, Keys = wanted }, transaction, cancellationToken);
         return found.ToHashSet(StringComparer.Ordinal);
     }
 

@@ -48,7 +48,15 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     protected override string LockRows => "";
 
     // Dapper expands the list into (@Keys1, @Keys2, ...).
-    protected override string KeyInKeys => "key IN @Keys";
+    protected override string In(string column, string parameter) => $"{column} IN {parameter}";
+
+    // SQLite's LIKE ignores the case of ASCII letters (and only theirs) unless told otherwise.
+    protected override string LikeIgnoringCase => "LIKE";
+
+    // The unary plus keeps SQLite off ix_events_item for a project's events: through it, it gathered every event of the
+    // project and sorted them, where walking seq (the rowid) from AfterSequence stops at the LIMIT (a database is mostly
+    // one project's). With an item named too, ix_events_item (project_id, item_key, seq) is the right index and is used.
+    protected override string EventProjectColumn => "+project_id";
 
     // CROSS JOIN makes SQLite walk the item's own dependencies and look each up by (project_id, key);
     // with a plain JOIN and no statistics it scanned every item of the project for every candidate.

@@ -78,7 +78,7 @@ public sealed class RoleToolsTests : IAsyncLifetime
         Assert.Equal(
             "T-2 already holds 3 items, the most it may (planning.max_items in .wilson/wilson.yaml): finish with result fail and describe the bug in your summary",
             noBug.Message);
-        var items = await _store.ListItemsAsync(_project.Id, ItemQuery.All, Ct);
+        var items = (await _store.ListItemsAsync(_project.Id, ItemQuery.All, Ct)).Items;
         Assert.Equal(["Cart", "Pay", "Cart loses items"], items.Where(i => i.Key is not ("T-1" or "T-2")).Select(i => i.Title));
     }
 
@@ -93,7 +93,7 @@ public sealed class RoleToolsTests : IAsyncLifetime
 
         Assert.Equal("acceptance_criteria cannot be empty: give each item at least one criterion a person can check", none.Message);
         Assert.Equal(none.Message, blank.Message);
-        Assert.Equal(2, (await _store.ListItemsAsync(_project.Id, ItemQuery.All, Ct)).Count);
+        Assert.Equal(2, (await _store.ListItemsAsync(_project.Id, ItemQuery.All, Ct)).Items.Count);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class RoleToolsTests : IAsyncLifetime
         Assert.Equal([new VerificationStep("file_exists", "pay.sh")], item.Verification);
         Assert.StartsWith("acceptance_criteria cannot be empty", empty.Message, StringComparison.Ordinal);
         Assert.StartsWith("give acceptance_criteria, definition_of_done or verification", nothing.Message, StringComparison.Ordinal);
-        Assert.Equal(2, (await _store.ListItemsAsync(_project.Id, ItemQuery.All, Ct)).Count);
+        Assert.Equal(2, (await _store.ListItemsAsync(_project.Id, ItemQuery.All, Ct)).Items.Count);
     }
 
     [Fact]
