@@ -101,4 +101,24 @@ public abstract partial class WorkStoreContractTests
 
         Assert.Empty(await Store.ListWorkersAsync(Project.Id, Ct));
     }
+
+    [Fact]
+    public async Task SweepExpiredLeasesAsync_OfOneProject_LeavesTheOtherProjectsItemsToTheirOwnSweep()
+    {
+        var other = await TestStores.RegisterAsync(Store, "other", Ct);
+        await AddAsync("ours");
+        Assert.True((await Store.AddItemAsync(other.Id, Item("theirs"), Actor.Person("ada"), Ct)).Succeeded);
+        Assert.NotNull(await Store.ClaimAsync(new ClaimRequest("ours-w1", TimeSpan.FromMinutes(1), Project.Id), Ct));
+        Assert.NotNull(await Store.ClaimAsync(new ClaimRequest("theirs-w1", TimeSpan.FromMinutes(1), other.Id), Ct));
+        Time.Advance(TimeSpan.FromMinutes(2));
+
+        // This project allows one attempt: its item goes to the dead letter; the other's stays for its own sweep.
+        var ours = await Store.SweepExpiredLeasesAsync(Project.Id, maxAttempts: 1, Ct);
+
+        Assert.Empty(ours.Requeued);
+        Assert.Equal(["T-1"], ours.DeadLettered);
+        Assert.Equal(WorkStatus.Running, (await Store.GetItemAsync(other.Id, "T-1", Ct))!.Status);
+        var theirs = await Store.SweepExpiredLeasesAsync(other.Id, maxAttempts: 3, Ct);
+        Assert.Equal(["T-1"], theirs.Requeued);
+    }
 }

@@ -3,11 +3,11 @@ using Wilson.Core.Storage;
 namespace Wilson.Application.Hosting;
 
 /// <summary>
-/// Returns items whose worker died (expired lease) to Ready, or to the dead letter after the last
+/// Returns a project's items whose worker died (expired lease) to Ready, or to the dead letter after the last
 /// attempt. Lease expiry is a matter of time, not of an event, so this is the one timed loop; the
 /// interval is a fraction of the lease so a dead worker's item waits at most a little past its lease.
 /// </summary>
-public sealed class LeaseSweeper(IWorkStore store, int maxAttempts, TimeSpan interval, TimeProvider time)
+public sealed class LeaseSweeper(IWorkStore store, long projectId, int maxAttempts, TimeSpan interval, TimeProvider time)
 {
     /// <summary>Sweeps at once, then every <c>interval</c> until cancelled, reporting each sweep that moved something.</summary>
     public async Task RunAsync(Action<SweepResult> onSwept, CancellationToken cancellationToken)
@@ -15,7 +15,7 @@ public sealed class LeaseSweeper(IWorkStore store, int maxAttempts, TimeSpan int
         using var timer = new PeriodicTimer(interval, time);
         do
         {
-            var result = await store.SweepExpiredLeasesAsync(maxAttempts, cancellationToken);
+            var result = await store.SweepExpiredLeasesAsync(projectId, maxAttempts, cancellationToken);
             if (result.Requeued.Count > 0 || result.DeadLettered.Count > 0)
             {
                 onSwept(result);

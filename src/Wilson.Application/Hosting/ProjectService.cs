@@ -23,7 +23,7 @@ public sealed partial class ProjectService(
         {
             if (models is null)
             {
-                var sweeper = new LeaseSweeper(store, served.Config.MaxAttempts, LeaseSweeper.IntervalFor(served.Config.LeaseDuration), time);
+                var sweeper = new LeaseSweeper(store, served.Project.Id, served.Config.MaxAttempts, LeaseSweeper.IntervalFor(served.Config.LeaseDuration), time);
                 await sweeper.RunAsync(Swept, stoppingToken);
                 return;
             }

@@ -72,6 +72,12 @@ public interface IWorkStore : IAsyncDisposable
     /// </summary>
     Task<SweepResult> SweepExpiredLeasesAsync(int maxAttempts, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="SweepExpiredLeasesAsync(int, CancellationToken)"/> for one project's items only, with that project's
+    /// <paramref name="maxAttempts"/>: what each project's host sweeps, so several projects in one store keep their own settings.
+    /// </summary>
+    Task<SweepResult> SweepExpiredLeasesAsync(long projectId, int maxAttempts, CancellationToken cancellationToken);
+
     /// <summary>Returns a Failed item to Ready at its stage with its attempts reset.</summary>
     Task<ItemWriteResult> RequeueAsync(long projectId, string key, string reason, Actor actor, CancellationToken cancellationToken);
 

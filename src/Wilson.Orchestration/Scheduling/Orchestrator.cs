@@ -90,7 +90,7 @@ public sealed class Orchestrator(
 
     private async Task SweepAsync(CancellationToken stopping)
     {
-        var swept = await store.SweepExpiredLeasesAsync(options.MaxAttempts, stopping);
+        var swept = await store.SweepExpiredLeasesAsync(project.Id, options.MaxAttempts, stopping);
         if (swept.Requeued.Count + swept.DeadLettered.Count > 0)
         {
             onSweep?.Invoke(swept);
