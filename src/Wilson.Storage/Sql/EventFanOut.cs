@@ -4,11 +4,12 @@ using Wilson.Core.Events;
 namespace Wilson.Storage.Sql;
 
 /// <summary>
-/// The one reader of new events in a store and process: on every wake-up it reads what was appended once and hands
-/// it, in memory, to every subscriber whose filter it matches. Without it every watcher (scheduler, merge queue,
-/// console, chat sessions, browsers) read the log itself on every wake-up: one subscriber halved SQLite's
-/// claim -> complete throughput. A subscriber that falls <see cref="Capacity"/> batches behind is dropped, never
-/// waited for: it reads from its last sequence in the store and subscribes again (<see cref="SqlWorkStore.WatchEventsAsync"/>).
+/// The one reader of new events in a store and process: each new event is read once, or not at all when this process
+/// committed it and the store hands it over (<see cref="Publish"/>), and given in memory to every subscriber whose
+/// filter it matches. Without it every watcher (scheduler, merge queue, console, chat sessions, browsers) read the log
+/// itself on every wake-up, and one subscriber halved SQLite's claim -> complete throughput. A subscriber that falls
+/// <see cref="Capacity"/> batches behind is dropped, never waited for: it reads from its last sequence in the store and
+/// subscribes again (<see cref="SqlWorkStore.WatchEventsAsync"/>).
 /// </summary>
 internal sealed class EventFanOut : IAsyncDisposable
 {
@@ -16,10 +17,12 @@ internal sealed class EventFanOut : IAsyncDisposable
     public const int Capacity = 256;
 
     /// <summary>
-    /// The least time between two reads that found events. Under load each read then carries the commits of a whole
-    /// period instead of one: one read per commit cost a busy store half its throughput. Real time, whatever the store's clock.
+    /// The least time between two reads of the store, and between two hand-overs of events this process committed. Under
+    /// load each then carries the commits of a whole period instead of one (one read per commit cost a busy store half its
+    /// throughput; a hand-over per commit woke every subscriber per commit); an event that comes alone goes at once.
+    /// Real time, whatever the store's clock.
     /// </summary>
-    public static readonly TimeSpan ReadPeriod = TimeSpan.FromMilliseconds(1);
+    public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(1);
 
     private const int ReadLimit = 1000;
 
@@ -32,6 +35,10 @@ internal sealed class EventFanOut : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _joining = new(1, 1);
     private readonly EventSignal _joined = new();
+    private readonly EventSignal _published = new();
+    private readonly Lock _pendingLock = new();
+    private readonly bool _storePublishes;
+    private List<WorkEvent> _pending = [];
     private ImmutableArray<EventSubscription> _subscribers = [];
     private long _resumeFrom;
     private Task? _reading;
@@ -42,14 +49,20 @@ internal sealed class EventFanOut : IAsyncDisposable
     /// <param name="signal">Pulsed after every commit of this process, and by the cross-process wake-ups.</param>
     /// <param name="safetyInterval">How long to wait before reading anyway, in case a wake-up from another process was lost.</param>
     /// <param name="time">The store's clock.</param>
+    /// <param name="storePublishes">
+    /// True when the store hands over every event this process commits (<see cref="Publish"/>): then <paramref name="signal"/>
+    /// means only that another process may have written, and the last sequence is checked before anything is read.
+    /// </param>
     public EventFanOut(
         Func<long, int, CancellationToken, Task<IReadOnlyList<WorkEvent>>> readAfter,
         Func<CancellationToken, Task<long>> lastSequence,
         Func<CancellationToken, Task> startCrossProcessWakeups,
         EventSignal signal,
         TimeSpan safetyInterval,
-        TimeProvider time)
+        TimeProvider time,
+        bool storePublishes = false)
     {
+        _storePublishes = storePublishes;
         _readAfter = readAfter;
         _lastSequence = lastSequence;
         _startCrossProcessWakeups = startCrossProcessWakeups;
@@ -94,10 +107,29 @@ internal sealed class EventFanOut : IAsyncDisposable
     private void Unsubscribe(EventSubscription subscription) =>
         ImmutableInterlocked.Update(ref _subscribers, (list, removed) => list.Remove(removed), subscription);
 
+    /// <summary>Events this process has just committed, in sequence order: given to the subscribers without a read.</summary>
+    public void Publish(IReadOnlyList<WorkEvent> committed)
+    {
+        if (_subscribers.IsEmpty)
+        {
+            // Nobody listens: a subscriber that joins reads the store from where it is.
+            return;
+        }
+
+        lock (_pendingLock)
+        {
+            _pending.AddRange(committed);
+        }
+
+        _published.Pulse();
+    }
+
     private async Task ReadAsync(CancellationToken stopping)
     {
         long after = 0;
-        long lastFound = 0;
+        long lastRead = 0;
+        long lastBroadcast = 0;
+        var mustRead = true;
         try
         {
             while (true)
@@ -106,6 +138,8 @@ internal sealed class EventFanOut : IAsyncDisposable
                 if (_subscribers.IsEmpty)
                 {
                     // Idle: reading for nobody would cost every writer a read per commit.
+                    TakePending();
+                    mustRead = true;
                     await joined.WaitAsync(stopping);
                     continue;
                 }
@@ -113,25 +147,46 @@ internal sealed class EventFanOut : IAsyncDisposable
                 // Every subscriber there now joined after the reader's resume point was read (see SubscribeAsync).
                 after = Math.Max(after, Volatile.Read(ref _resumeFrom));
 
-                if (lastFound != 0 && TimeProvider.System.GetElapsedTime(lastFound) is var since && since < ReadPeriod)
+                await PaceAsync(lastBroadcast, stopping);
+
+                // Take the wake-ups before looking, so what comes while we look still wakes us.
+                var published = _published.Next;
+                var signalled = _signal.Next;
+                if (TakePending() is { Count: > 0 } handed)
                 {
-                    await Task.Delay(ReadPeriod - since, TimeProvider.System, stopping);
+                    var fresh = handed.FindAll(e => e.Sequence > after);
+                    if (fresh.Count > 0 && IsRun(fresh, after))
+                    {
+                        Broadcast(fresh);
+                        lastBroadcast = TimeProvider.System.GetTimestamp();
+                        after = fresh[^1].Sequence;
+                    }
+                    else if (fresh.Count > 0)
+                    {
+                        // A gap: another process wrote in between. The store has it all, in order.
+                        mustRead = true;
+                    }
                 }
 
-                // Take the wake-up before reading, so an append between the read and the wait still wakes us.
-                var wake = _signal.Next;
-                var batch = await _readAfter(after, ReadLimit, stopping);
-                if (batch.Count > 0)
+                if (mustRead)
                 {
-                    lastFound = TimeProvider.System.GetTimestamp();
-                    Broadcast(batch);
-                    after = batch[^1].Sequence;
+                    await PaceAsync(lastRead, stopping);
+                    lastRead = TimeProvider.System.GetTimestamp();
+                    var batch = await _readAfter(after, ReadLimit, stopping);
+                    if (batch.Count > 0)
+                    {
+                        Broadcast(batch);
+                        after = batch[^1].Sequence;
+                    }
+
+                    mustRead = batch.Count == ReadLimit;
+                    if (mustRead)
+                    {
+                        continue;
+                    }
                 }
 
-                if (batch.Count < ReadLimit)
-                {
-                    await WaitForWakeAsync(wake, stopping);
-                }
+                mustRead = await WaitAsync(published, signalled, after, stopping);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -142,6 +197,64 @@ internal sealed class EventFanOut : IAsyncDisposable
         {
             await FailAsync(ex);
         }
+    }
+
+    // Waits for this process's next commit, another process's, or the safety interval; true when the store must be read.
+    private async Task<bool> WaitAsync(Task published, Task signalled, long after, CancellationToken stopping)
+    {
+        try
+        {
+            var woken = await Task.WhenAny(published, signalled).WaitAsync(_safetyInterval, _time, stopping);
+            if (woken == published)
+            {
+                return false;
+            }
+        }
+        catch (TimeoutException)
+        {
+            // The safety look: a wake-up from another process may have been lost.
+        }
+
+        // The signal also reports this process's own commits (the file watcher sees the writer): read only when the
+        // store is ahead of what was handed over.
+        return !_storePublishes || await _lastSequence(stopping) > after;
+    }
+
+    private static async Task PaceAsync(long last, CancellationToken stopping)
+    {
+        if (last != 0 && TimeProvider.System.GetElapsedTime(last) is var since && since < Period)
+        {
+            await Task.Delay(Period - since, TimeProvider.System, stopping);
+        }
+    }
+
+    private List<WorkEvent> TakePending()
+    {
+        lock (_pendingLock)
+        {
+            if (_pending.Count == 0)
+            {
+                return _pending;
+            }
+
+            var taken = _pending;
+            _pending = [];
+            return taken;
+        }
+    }
+
+    // True when the events follow `after` with no sequence missing.
+    private static bool IsRun(List<WorkEvent> events, long after)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Sequence != after + 1 + i)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // The database failed under the reader: every subscriber hears it (as its own read would have failed), none
@@ -172,18 +285,6 @@ internal sealed class EventFanOut : IAsyncDisposable
             {
                 Unsubscribe(subscriber);
             }
-        }
-    }
-
-    private async Task WaitForWakeAsync(Task wake, CancellationToken stopping)
-    {
-        try
-        {
-            await wake.WaitAsync(_safetyInterval, _time, stopping);
-        }
-        catch (TimeoutException)
-        {
-            // The safety read: a wake-up from another process may have been lost.
         }
     }
 

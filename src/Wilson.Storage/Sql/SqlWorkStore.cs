@@ -111,7 +111,7 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     // Made on first watch: it reads the dialect's settings, which a base constructor must not.
     private EventFanOut FanOut => LazyInitializer.EnsureInitialized(ref _fanOut, () => new EventFanOut(
         (after, limit, ct) => ReadEventsAsync(new EventQuery { AfterSequence = after, Limit = limit }, ct),
-        GetLastSequenceAsync, StartCrossProcessWakeupsAsync, Signal, SafetyInterval, time));
+        GetLastSequenceAsync, StartCrossProcessWakeupsAsync, Signal, SafetyInterval, time, PublishesCommits));
 
     protected long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -308,11 +308,21 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         }, cancellationToken);
 
     public Task<SweepResult> SweepExpiredLeasesAsync(int maxAttempts, CancellationToken cancellationToken) =>
+        SweepExpiredLeasesAsync(null, maxAttempts, cancellationToken);
+
+    public Task<SweepResult> SweepExpiredLeasesAsync(long projectId, int maxAttempts, CancellationToken cancellationToken) =>
+        SweepExpiredLeasesAsync((long?)projectId, maxAttempts, cancellationToken);
+
+    private Task<SweepResult> SweepExpiredLeasesAsync(long? projectId, int maxAttempts, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
             var rows = await connection.QueryListAsync<WorkItemRow>(
-                $"SELECT {WorkItemRow.Columns} FROM work_items WHERE status = 'Running' AND lease_expires_at < @Now ORDER BY id{LockRows}",
-                new { Now }, transaction, cancellationToken);
+                $"""
+                SELECT {WorkItemRow.Columns} FROM work_items
+                WHERE status = 'Running' AND lease_expires_at < @Now {(projectId is null ? "" : "AND project_id = @ProjectId")}
+                ORDER BY id{LockRows}
+                """,
+                new { Now, ProjectId = projectId }, transaction, cancellationToken);
             if (rows.Count == 0)
             {
                 await RemoveDeadWorkersAsync(connection, transaction, cancellationToken);
@@ -435,13 +445,29 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
         }
     }
 
-    /// <summary>Runs a write transaction, then wakes in-process watchers (its events are committed by then).</summary>
+    /// <summary>
+    /// Runs a write transaction, then wakes in-process watchers (its events are committed by then), unless the dialect
+    /// hands them its committed events itself (<see cref="PublishesCommits"/>).
+    /// </summary>
     protected async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         var result = await RunInWriteTransactionAsync(write, cancellationToken);
-        Signal.Pulse();
+        if (!PublishesCommits)
+        {
+            Signal.Pulse();
+        }
+
         return result;
     }
+
+    /// <summary>
+    /// True when the dialect passes every event it commits to <see cref="PublishCommitted"/>, in sequence order: then
+    /// <see cref="Signal"/> means only "another process may have written", and is checked before it costs a read.
+    /// </summary>
+    protected virtual bool PublishesCommits => false;
+
+    /// <summary>Hands events this process just committed to its watchers, in memory.</summary>
+    protected void PublishCommitted(IReadOnlyList<WorkEvent> committed) => Volatile.Read(ref _fanOut)?.Publish(committed);
 
     private Task<long> AppendAsync(DbConnection connection, DbTransaction transaction, NewEvent newEvent, CancellationToken cancellationToken) =>
         InsertEventAsync(connection, transaction, NewEventRow(newEvent), cancellationToken);

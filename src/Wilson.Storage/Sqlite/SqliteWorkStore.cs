@@ -26,6 +26,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     private readonly SqliteCheckpointer _checkpointer;
     private readonly SqliteStatementCache _statements;
     private readonly SqliteChangeWatcher _changes;
+    private readonly SqliteCommitJournal _journal;
 
     private SqliteWorkStore(
         string path, SqliteConnection writer, SqliteCheckpointer checkpointer, string connectionString, WorkflowStateMachine stateMachine, TimeProvider time)
@@ -33,7 +34,8 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     {
         _writer = writer;
         _checkpointer = checkpointer;
-        _writes = new SqliteWriteQueue(writer, checkpointer.Committed);
+        _journal = new SqliteCommitJournal(PublishCommitted);
+        _writes = new SqliteWriteQueue(writer, checkpointer.Committed, _journal);
         _statements = new SqliteStatementCache(writer);
         _connectionString = connectionString;
         _changes = new SqliteChangeWatcher(path, new PacedWake(Signal));
@@ -146,8 +148,9 @@ internal sealed class SqliteWorkStore : SqlWorkStore
 
     // The statements of the hot path run synchronously on the writer: Microsoft.Data.Sqlite's async
     // methods run synchronously anyway, and only add a task and a state machine per statement.
-    private long InsertEvent(EventRow row) =>
-        _statements.Get(InsertEventSql, "@ProjectId", "@ItemKey", "@Type", "@Actor", "@At", "@Payload")
+    private long InsertEvent(EventRow row)
+    {
+        row.Seq = _statements.Get(InsertEventSql, "@ProjectId", "@ItemKey", "@Type", "@Actor", "@At", "@Payload")
             .Bind(1, row.ProjectId)
             .Bind(2, row.ItemKey)
             .Bind(3, row.Type)
@@ -155,6 +158,12 @@ internal sealed class SqliteWorkStore : SqlWorkStore
             .Bind(5, row.At)
             .Bind(6, row.Payload)
             .QueryInt64();
+        _journal.Add(row);
+        return row.Seq;
+    }
+
+    // The writer's commits reach this process's watchers through the journal, in memory.
+    protected override bool PublishesCommits => true;
 
     public override async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {

@@ -24,6 +24,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
     private readonly SqliteConnection _writer;
     private readonly Action _committed;
+    private readonly SqliteCommitJournal _journal;
     private readonly BatchingQueue<PendingWrite> _queue;
 
     private readonly SqliteStatement _savepoint;
@@ -32,10 +33,12 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
     /// <param name="writer">The connection every write runs on.</param>
     /// <param name="committed">Called on the writer's thread after each commit; must be cheap.</param>
-    public SqliteWriteQueue(SqliteConnection writer, Action committed)
+    /// <param name="journal">The events of the transaction being built: kept or undone with the writes that made them.</param>
+    public SqliteWriteQueue(SqliteConnection writer, Action committed, SqliteCommitJournal journal)
     {
         _writer = writer;
         _committed = committed;
+        _journal = journal;
         _savepoint = SqliteStatement.Prepare(writer, $"SAVEPOINT {Savepoint}");
         _releaseSavepoint = SqliteStatement.Prepare(writer, $"RELEASE {Savepoint}");
         _rollbackToSavepoint = SqliteStatement.Prepare(writer, $"ROLLBACK TO {Savepoint}");
@@ -80,11 +83,13 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
             }
 
             transaction.Commit();
+            _journal.Commit();
             _committed();
         }
         catch (Exception ex)
         {
             // Nothing of this transaction was committed: every write still waiting learns why.
+            _journal.Discard();
             foreach (var pending in batch)
             {
                 pending.Fail(ex);
@@ -102,6 +107,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private async Task RunInSavepointAsync(PendingWrite pending, SqliteTransaction transaction, List<PendingWrite> applied)
     {
         _savepoint.Execute();
+        var mark = _journal.Mark;
         try
         {
             await pending.RunAsync(_writer, transaction);
@@ -110,6 +116,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         {
             // A failed statement leaves the transaction open: undo this write alone, keep the others.
             _rollbackToSavepoint.Execute();
+            _journal.RollBackTo(mark);
             _releaseSavepoint.Execute();
             pending.Fail(ex);
             return;
