@@ -179,4 +179,24 @@ public sealed class MergeQueueTests : IAsyncLifetime
         Assert.True(await _fixture.IsAsync("T-1", WorkStatus.Done));
         Assert.Contains("already merged", (await _fixture.EventsAsync("T-1")).Last(e => e.Type == EventTypes.ItemTransitioned).PayloadJson, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_queue_merges_nothing_while_another_process_holds_the_projects_merge_lease()
+    {
+        await _fixture.AddAsync("Alpha");
+        await _fixture.RunUntilAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval), "Alpha waits for approval");
+        var lease = $"merge:{_fixture.Project.Id}";
+        Assert.True(await _fixture.Store.TryAcquireLockAsync(lease, "another-wilson", TimeSpan.FromMinutes(5), Ct));
+
+        Assert.Empty(await _fixture.Merges.ProcessAsync(Ct));
+        Assert.True(await _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval));
+        Assert.DoesNotContain(await _fixture.EventsAsync("T-1"), e => e.Type == EventTypes.ItemApproved);
+
+        await _fixture.Store.ReleaseLockAsync(lease, "another-wilson", Ct);
+        Assert.Equal(["T-1"], await _fixture.Merges.ProcessAsync(Ct));
+        Assert.True(await _fixture.IsAsync("T-1", WorkStatus.Done));
+
+        // Now this queue holds it: the other process's queue would pass.
+        Assert.False(await _fixture.Store.TryAcquireLockAsync(lease, "another-wilson", TimeSpan.FromMinutes(5), Ct));
+    }
 }

@@ -18,7 +18,8 @@ public sealed partial class ItemWorktrees(string repositoryRoot, string defaultB
 
     // git writes a new worktree's files under .git/worktrees one by one, and `worktree add` and `remove` read
     // every worktree's: two at once in one repository can read a half-written one and fail ("failed to read
-    // .git/worktrees/T-3/commondir"). So this process adds and removes one worktree at a time per repository.
+    // .git/worktrees/T-3/commondir"). So worktrees are added and removed one at a time per repository: in this
+    // process by a semaphore, across processes (a second serve, idea --wait) by a file lock beside them.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> WorktreeChanges = new(StringComparer.Ordinal);
 
     private readonly SemaphoreSlim _worktreeChange = WorktreeChanges.GetOrAdd(Path.GetFullPath(repositoryRoot), _ => new SemaphoreSlim(1, 1));
@@ -26,6 +27,12 @@ public sealed partial class ItemWorktrees(string repositoryRoot, string defaultB
     public string Root { get; } = Path.Combine(Path.GetFullPath(repositoryRoot), ".wilson", "worktrees");
 
     public string PathOf(string itemKey) => Path.Combine(Root, itemKey);
+
+    /// <summary>
+    /// The file every process that adds or removes a worktree in this repository locks while it does (beside the
+    /// worktrees, which <c>.wilson/.gitignore</c> already leaves out of the repository).
+    /// </summary>
+    public string LockFile => Path.Combine(Root, ".lock");
 
     /// <summary>The item's branch name: <c>wilson/T-12-add-a-health-endpoint</c>.</summary>
     public static string BranchOf(string itemKey, string title)
@@ -138,6 +145,7 @@ public sealed partial class ItemWorktrees(string repositoryRoot, string defaultB
         await _worktreeChange.WaitAsync(cancellationToken);
         try
         {
+            using var otherProcesses = await FileLock.AcquireAsync(LockFile, cancellationToken);
             await GitAsync(repositoryRoot, arguments, cancellationToken);
         }
         finally

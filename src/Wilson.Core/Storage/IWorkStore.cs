@@ -176,4 +176,14 @@ public interface IWorkStore : IAsyncDisposable
     /// process runs them. A worker whose process died stays listed until the lease sweep finds its item's lease expired.
     /// </summary>
     Task<IReadOnlyList<WorkerStatus>> ListWorkersAsync(long? projectId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the lease <paramref name="name"/> for <paramref name="owner"/> until <paramref name="duration"/> from now, or
+    /// renews it if the owner holds it already; true when the owner holds it after the call. Held by another owner and not
+    /// expired: false, and nothing changes. Across processes and machines: what keeps one merge queue per project.
+    /// </summary>
+    Task<bool> TryAcquireLockAsync(string name, string owner, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Gives the lease up if <paramref name="owner"/> holds it; otherwise does nothing.</summary>
+    Task ReleaseLockAsync(string name, string owner, CancellationToken cancellationToken);
 }

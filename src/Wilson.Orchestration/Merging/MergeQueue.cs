@@ -33,6 +33,14 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
 
     private readonly HashSet<(string Key, long Version)> _rated = [];
 
+    // Who this queue is to the store's lease; one queue per project merges at a time, whichever process runs it.
+    private readonly string _owner = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-merge-{Guid.NewGuid():N}";
+
+    private string LockName => $"merge:{workspace.Project.Id}";
+
+    // As long as an item's lease: a queue whose process died holds the project's merges up no longer than a worker its item.
+    private TimeSpan LockDuration => workspace.Config.LeaseDuration;
+
     private GitProcess Git => workspace.Git;
 
     private string DefaultBranch => workspace.Config.DefaultBranch;
@@ -59,11 +67,59 @@ public sealed class MergeQueue(IWorkStore store, ProjectWorkspace workspace, Pip
         {
             await watching.CancelAsync();
             await WakeSignal.EndedAsync(watcher);
+            await ReleaseAsync();
         }
     }
 
-    /// <summary>One pass: rate the items newly waiting for approval, then merge the approved ones in order. Returns the keys merged.</summary>
+    // Stopping: another process's queue may take over at once rather than when the lease runs out.
+    private async Task ReleaseAsync()
+    {
+        try
+        {
+            await store.ReleaseLockAsync(LockName, _owner, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store is gone too: the lease expires on its own.
+        }
+    }
+
+    /// <summary>
+    /// One pass: rate the items newly waiting for approval, then merge the approved ones in order. Returns the keys merged.
+    /// Only the queue that holds the project's merge lease works: another process's queue (a second serve, an
+    /// <c>idea --wait</c>) on the same project passes, and takes over when the lease is given up or runs out.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ProcessAsync(CancellationToken cancellationToken)
+    {
+        if (!await store.TryAcquireLockAsync(LockName, _owner, LockDuration, cancellationToken))
+        {
+            return [];
+        }
+
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = RenewAsync(renewing.Token);
+        try
+        {
+            return await ProcessHeldAsync(cancellationToken);
+        }
+        finally
+        {
+            await renewing.CancelAsync();
+            await WakeSignal.EndedAsync(renewal);
+        }
+    }
+
+    // A merge runs the project's tests, which may take longer than the lease: it is renewed while the pass goes on.
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(LockDuration / 3, workspace.Time, cancellationToken);
+            await store.TryAcquireLockAsync(LockName, _owner, LockDuration, cancellationToken);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ProcessHeldAsync(CancellationToken cancellationToken)
     {
         var waiting = (await store.ListItemsAsync(workspace.Project.Id, new ItemQuery { Statuses = [WorkStatus.AwaitingApproval] }, cancellationToken)).Items;
         foreach (var item in waiting.Where(i => _rated.Add((i.Key, i.Version))))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Wilson.Agents.Git;
 using Wilson.Agents.Workspaces;
 using Wilson.Testing;
@@ -56,6 +57,23 @@ public sealed class ItemWorktreesTests : IAsyncLifetime
 
         var list = await GitAsync(Repository, "worktree", "list");
         Assert.Equal(1 + (5 * 6), list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task A_worktree_waits_while_another_process_adds_or_removes_one_in_the_same_repository()
+    {
+        // util-linux's flock takes the same kind of lock (flock(2)) as a second Wilson would.
+        Directory.CreateDirectory(Path.GetDirectoryName(_worktrees.LockFile)!);
+        using var other = Process.Start(new ProcessStartInfo("flock", [_worktrees.LockFile, "-c", "echo held; sleep 1.5"]) { RedirectStandardOutput = true })!;
+        Assert.Equal("held", await other.StandardOutput.ReadLineAsync());
+
+        var adding = _worktrees.EnsureAsync("T-1", "Waits its turn", Ct);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.False(adding.IsCompleted, "the worktree was added while another process held the repository's worktree lock");
+
+        await other.WaitForExitAsync();
+        await adding.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(Directory.Exists(_worktrees.PathOf("T-1")));
     }
 
     [Fact]
