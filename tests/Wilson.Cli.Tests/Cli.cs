@@ -1,3 +1,5 @@
+using Wilson.Testing;
+
 namespace Wilson.Cli.Tests;
 
 /// <summary>Runs the CLI in-process with captured output, a chosen working directory and a clean environment.</summary>
@@ -18,6 +20,17 @@ internal static class Cli
     /// <summary>Runs the CLI with its clock at <paramref name="time"/>.</summary>
     public static Task<CliRun> RunAtAsync(string workingDirectory, TimeProvider time, params string[] args) =>
         RunInAsync(Environment(workingDirectory, new CapturedWriter(), new CapturedWriter()) with { Time = time }, args);
+
+    /// <summary><c>wilson serve</c> as a real child process in <paramref name="workingDirectory"/>, with the environment <see cref="Environment"/> gives.</summary>
+    public static ChildProcess Serve(string workingDirectory)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = workingDirectory };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wilson.dll"));
+        info.ArgumentList.Add("serve");
+        info.Environment.Remove(GlobalOptions.DatabaseVariable);
+        info.Environment["GIT_CEILING_DIRECTORIES"] = TempRoot;
+        return ChildProcess.Start(info);
+    }
 
     private static async Task<CliRun> RunInAsync(CliEnvironment environment, string[] args)
     {

@@ -35,34 +35,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         ]);
         _server = await FakeModelServer.StartAsync(script);
 
-        _repository = await TempGitRepository.CreateAsync();
-        File.WriteAllText(_repository.Combine("README.md"), "a small project\n");
-        await GitRunner.RunAsync(_repository.Path, "add", "--all");
-        await GitRunner.RunAsync(_repository.Path, "commit", "--quiet", "-m", "start");
-        Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "init")).ExitCode);
-        Directory.CreateDirectory(_repository.Combine(".wilson", "pipelines"));
-        File.WriteAllText(_repository.Combine(".wilson", "pipelines", "quick.yaml"), "name: quick\nstages:\n  - name: develop\n    role: developer\n  - name: done\n");
-        File.WriteAllText(_repository.Combine(".wilson", "wilson.yaml"), $"""
-            project:
-              name: crashy
-              default_branch: main
-              pipeline: quick
-            leases:
-              duration: 3s
-            models:
-              endpoints:
-                local:
-                  protocol: ollama
-                  url: {_server.BaseUri}
-              models:
-                {FakeModelScript.DefaultModelName}:
-                  endpoint: local
-                  max_concurrency: 4
-              purposes:
-                code: {FakeModelScript.DefaultModelName}
-            commands:
-              sandbox: false
-            """);
+        _repository = await QuickProject.CreateAsync("crashy", _server.BaseUri, "3s");
         Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "One", "-c", "one.txt says one")).ExitCode);
         Assert.Equal(0, (await Cli.RunAsync(_repository.Path, "item", "add", "Two", "-c", "two.txt says two")).ExitCode);
     }
@@ -85,15 +58,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private ChildProcess Serve()
-    {
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = _repository.Path };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wilson.dll"));
-        info.ArgumentList.Add("serve");
-        info.Environment.Remove(GlobalOptions.DatabaseVariable);
-        info.Environment["GIT_CEILING_DIRECTORIES"] = Cli.TempRoot;
-        return ChildProcess.Start(info);
-    }
+    private ChildProcess Serve() => Cli.Serve(_repository.Path);
 
     [Fact]
     public async Task Killed_mid_work_nothing_is_lost_and_nothing_is_merged_twice()

@@ -22,6 +22,18 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Every line read so far, in order.</summary>
     public IReadOnlyList<string> Lines => _seen;
 
+    /// <summary>What it wrote to standard error so far.</summary>
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return [.. _errors];
+            }
+        }
+    }
+
     public int Id => _process.Id;
 
     /// <summary>Starts <c>dotnet Wilson.Testing.dll mode args...</c>.</summary>
