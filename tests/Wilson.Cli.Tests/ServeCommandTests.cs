@@ -106,6 +106,13 @@ public sealed class ServeCommandTests
         {
             Assert.Contains($"{stage} Pass", show.Stdout, StringComparison.Ordinal);
         }
+
+        // What changed about the models is shown and logged; the route of each of the dozen calls is not shown.
+        Assert.Contains("models: ", stdout.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(stdout.Text.Split('\n'), line => line.StartsWith("models: ", StringComparison.Ordinal) && line.Contains(" -> ", StringComparison.Ordinal));
+        var modelEvents = await Cli.RunAsync(repository.Path, "events", "--type", "model.");
+        Assert.Contains("model.endpoint_up", modelEvents.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("model.routed", modelEvents.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

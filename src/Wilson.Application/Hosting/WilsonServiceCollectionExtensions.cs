@@ -22,7 +22,8 @@ public static class WilsonServiceCollectionExtensions
         if (settings.Models is { } catalog)
         {
             var projectIds = settings.Projects.Select(p => p.Project.Id).ToList();
-            services.AddSingleton(_ => new ModelEventLog(settings.Store, () => projectIds, settings.ModelEvents));
+            services.AddSingleton(provider => new ModelEventLog(
+                settings.Store, () => projectIds, new LoggedModelEvents(provider.GetRequiredService<ILogger<LoggedModelEvents>>(), settings.ModelEvents)));
             services.AddSingleton(provider =>
                 new ModelServices(catalog, settings.Store, provider.GetRequiredService<ModelEventLog>(), settings.Time, settings.Variable));
             services.AddHostedService<ModelsService>();
