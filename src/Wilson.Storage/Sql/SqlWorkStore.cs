@@ -111,7 +111,10 @@ internal abstract partial class SqlWorkStore(WorkflowStateMachine stateMachine, 
     // Made on first watch: it reads the dialect's settings, which a base constructor must not.
     private EventFanOut FanOut => LazyInitializer.EnsureInitialized(ref _fanOut, () => new EventFanOut(
         (after, limit, ct) => ReadEventsAsync(new EventQuery { AfterSequence = after, Limit = limit }, ct),
-        GetLastSequenceAsync, StartCrossProcessWakeupsAsync, Signal, SafetyInterval, time, PublishesCommits));
+        LookAtLastSequenceAsync, StartCrossProcessWakeupsAsync, Signal, SafetyInterval, time, PublishesCommits));
+
+    /// <summary>The last event's sequence, as the fan-out's reader asks it on each wake-up; a dialect may answer it more cheaply.</summary>
+    protected virtual Task<long> LookAtLastSequenceAsync(CancellationToken cancellationToken) => GetLastSequenceAsync(cancellationToken);
 
     protected long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -27,6 +27,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     private readonly SqliteStatementCache _statements;
     private readonly SqliteChangeWatcher _changes;
     private readonly SqliteCommitJournal _journal;
+    private readonly SqliteLookout _lookout;
 
     private SqliteWorkStore(
         string path, SqliteConnection writer, SqliteCheckpointer checkpointer, string connectionString, WorkflowStateMachine stateMachine, TimeProvider time)
@@ -35,6 +36,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
         _writer = writer;
         _checkpointer = checkpointer;
         _journal = new SqliteCommitJournal(PublishCommitted);
+        _lookout = new SqliteLookout(connectionString);
         _writes = new SqliteWriteQueue(writer, checkpointer.Committed, _journal);
         _statements = new SqliteStatementCache(writer);
         _connectionString = connectionString;
@@ -165,6 +167,12 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     // The writer's commits reach this process's watchers through the journal, in memory.
     protected override bool PublishesCommits => true;
 
+    protected override Task<long> LookAtLastSequenceAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(_lookout.LastSequence());
+    }
+
     public override async Task<WorkItem?> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
         var reason = ApproveClaim(request.Owner);
@@ -246,6 +254,7 @@ internal sealed class SqliteWorkStore : SqlWorkStore
     protected override async ValueTask DisposeConnectionsAsync()
     {
         _changes.Dispose();
+        _lookout.Dispose();
         await _writes.DisposeAsync();
         await _checkpointer.DisposeAsync();
         _statements.Dispose();
