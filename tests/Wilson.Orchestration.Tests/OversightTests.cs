@@ -90,6 +90,27 @@ public sealed class OversightTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_a_person_paused_stays_paused_when_the_whole_project_is_paused_and_resumed()
+    {
+        await _fixture.AddAsync("Slow");
+        var run = await StartAsync();
+        await Eventually.True(() => run.Orchestrator.Workers is [{ Step: > 0 }], "Slow's first command runs", Patience);
+        await Oversight.PauseAsync("T-1", "let me look", Ada, Ct);
+        await Eventually.True(() => run.Orchestrator.Workers is [{ Paused: true }], "the run is paused", Patience);
+
+        await Oversight.PauseProjectAsync(true, "everyone stop", Actor.Person("bob"), Ct);
+        await Oversight.PauseProjectAsync(false, "go on", Actor.Person("bob"), Ct);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        Assert.True(run.Orchestrator.Workers is [{ Paused: true, PausedBy.Name: "ada" }], "the project's resume let go of a run ada holds");
+        Assert.Single((await _fixture.Store.GetExecutionAsync((await ExecutionsAsync("T-1"))[0].Id, Ct))!.Transcript);
+
+        await Oversight.ResumeAsync("T-1", "go on", Ada, Ct);
+        await Eventually.TrueAsync(() => _fixture.IsAsync("T-1", WorkStatus.AwaitingApproval), "Slow finishes after ada's resume", Patience);
+        await StopAsync(run);
+    }
+
+    [Fact]
     public async Task A_paused_run_stays_paused_after_Wilson_stops_until_a_person_resumes_it()
     {
         await _fixture.AddAsync("Slow");

@@ -209,7 +209,14 @@ public sealed class Orchestrator(
         {
             foreach (var running in _running.Values)
             {
-                Steer(running, e, e.Type == EventTypes.ProjectPaused);
+                if (e.Type == EventTypes.ProjectPaused)
+                {
+                    running.PauseWithProject(e.Actor, e.At);
+                }
+                else
+                {
+                    running.ResumeWithProject();
+                }
             }
 
             return;

@@ -32,6 +32,7 @@ internal sealed class Worker(
         Role = claimed.Context.Role ?? pipeline.FindStage(claimed.Stage)?.Role ?? "", StartedAt = time.GetUtcNow(), LastProgressAt = time.GetUtcNow(),
     };
     private bool _leaseLost;
+    private bool _heldOnItsOwn;
     private bool _completing;
     private CancellationTokenSource? _run;
 
@@ -155,16 +156,42 @@ internal sealed class Worker(
     }
 
     /// <summary>Holds the agent before its next step until <see cref="Resume"/>; the status says who paused it and since when.</summary>
-    public void Pause(Actor by, DateTimeOffset at)
-    {
-        _steering.Pause();
-        Update(status => status with { PausedBy = by, PausedAt = at });
-    }
+    public void Pause(Actor by, DateTimeOffset at) => Pause(by, at, itsOwn: true);
 
     public void Resume()
     {
+        Volatile.Write(ref _heldOnItsOwn, false);
         _steering.Resume();
         Update(status => status with { PausedBy = null, PausedAt = null });
+    }
+
+    /// <summary>The whole project was paused: the run waits with the others.</summary>
+    public void PauseWithProject(Actor by, DateTimeOffset at) => Pause(by, at, itsOwn: false);
+
+    /// <summary>The project was resumed: the run goes on, unless a person holds it on its own.</summary>
+    public void ResumeWithProject()
+    {
+        if (!Volatile.Read(ref _heldOnItsOwn))
+        {
+            _steering.Resume();
+            Update(status => status with { PausedBy = null, PausedAt = null });
+        }
+    }
+
+    private void Pause(Actor by, DateTimeOffset at, bool itsOwn)
+    {
+        if (itsOwn)
+        {
+            Volatile.Write(ref _heldOnItsOwn, true);
+        }
+        else if (Volatile.Read(ref _heldOnItsOwn))
+        {
+            // Already held by a person on its own: who paused it, and since when, stay theirs.
+            return;
+        }
+
+        _steering.Pause();
+        Update(status => status with { PausedBy = by, PausedAt = at });
     }
 
     /// <summary>Hands a person's new feedback to the running agent, for its next turn.</summary>
