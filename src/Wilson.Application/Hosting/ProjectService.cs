@@ -14,9 +14,6 @@ public sealed partial class ProjectService(
     ServedProject served, IWorkStore store, ModelServices? models, ProjectServiceOptions options, TimeProvider time, ILogger<ProjectService> logger)
     : BackgroundService
 {
-    /// <summary>The project this service runs.</summary>
-    public ServedProject Served => served;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try

@@ -339,11 +339,12 @@ internal static class ItemCommands
             TextRow("Paused from", pausedFrom.ToString());
         }
 
+        var paused = ItemDisplay.Paused(item, worker, time);
         if (item.Status == WorkStatus.Running)
         {
-            TextRow("Agent", ItemDisplay.Worker(item, worker, time) + (ItemDisplay.Paused(item, worker, time) is null ? "" : " (it waits before its next step; `wilson resume` lets it go on)"));
+            TextRow("Agent", ItemDisplay.Worker(item, worker, time) + (paused is null ? "" : " (it waits before its next step; `wilson resume` lets it go on)"));
         }
-        else if (ItemDisplay.Paused(item, worker, time) is { } paused)
+        else if (paused is not null)
         {
             TextRow("Runs", $"{paused}: its next run waits before its first step until `wilson resume`");
         }

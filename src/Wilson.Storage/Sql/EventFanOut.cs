@@ -71,9 +71,6 @@ internal sealed class EventFanOut : IAsyncDisposable
         _time = time;
     }
 
-    /// <summary>How many subscribers are listening now.</summary>
-    public int Subscribers => _subscribers.Length;
-
     /// <summary>
     /// Adds a subscriber that receives, from now on, every event of a batch read after this call returns that
     /// <paramref name="filter"/> matches. Events committed before it returned are the caller's to read from the store.

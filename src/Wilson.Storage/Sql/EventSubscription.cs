@@ -5,7 +5,7 @@ namespace Wilson.Storage.Sql;
 
 /// <summary>
 /// One subscriber of an <see cref="EventFanOut"/>: the batches of events its filter matches, in order, until it falls
-/// too far behind (<see cref="Overflowed"/>), the store fails or closes, or it is disposed.
+/// too far behind (the batches complete without an error), the store fails or closes, or it is disposed.
 /// </summary>
 internal sealed class EventSubscription : IDisposable
 {
@@ -23,9 +23,6 @@ internal sealed class EventSubscription : IDisposable
             new BoundedChannelOptions(capacity) { SingleWriter = true, SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
-    /// <summary>True once the subscriber fell behind and was dropped: what it missed is in the store.</summary>
-    public bool Overflowed { get; private set; }
-
     /// <summary>The batches, in order. Completes when the subscription overflows, or with the store's failure.</summary>
     public ChannelReader<IReadOnlyList<WorkEvent>> Batches => _batches.Reader;
 
@@ -38,7 +35,7 @@ internal sealed class EventSubscription : IDisposable
             return true;
         }
 
-        Overflowed = true;
+        // Dropped: what it missed is in the store, read from its last sequence.
         _batches.Writer.TryComplete();
         return false;
     }
